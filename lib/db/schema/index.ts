@@ -1,0 +1,5 @@
+export * from './enums';
+export * from './customers';
+export * from './providers';
+export * from './terms';
+export * from './links';

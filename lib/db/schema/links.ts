@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { accounts, customers } from './customers';
+import { actorTypeEnum, linkStatusEnum, permissionItemEnum } from './enums';
+import { chainedConnections, providers } from './providers';
+import { termsVersions } from './terms';
+
+// One customer × one provider. A new consent renews the same row (history kept).
+export const links = pgTable(
+  'links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    providerId: uuid('provider_id')
+      .notNull()
+      .references(() => providers.id),
+    status: linkStatusEnum('status').notNull().default('active'),
+    // Art. 5.2 (1)–(7) when suspended or terminated by the bank.
+    suspensionReason: integer('suspension_reason'),
+    termsVersionId: text('terms_version_id')
+      .notNull()
+      .references(() => termsVersions.id),
+    consentedAt: timestamp('consented_at', { withTimezone: true }).notNull(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    // Optimistic concurrency: bumped by every change, checked by the portal's forms.
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [unique('links_customer_provider_uq').on(t.customerId, t.providerId), index('links_provider_idx').on(t.providerId)],
+);
+
+// Every item the provider requested; granted or revoked with timestamps.
+export const linkItems = pgTable(
+  'link_items',
+  {
+    linkId: uuid('link_id')
+      .notNull()
+      .references(() => links.id, { onDelete: 'cascade' }),
+    item: permissionItemEnum('item').notNull(),
+    granted: boolean('granted').notNull(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.linkId, t.item] })],
+);
+
+export const linkAccounts = pgTable(
+  'link_accounts',
+  {
+    linkId: uuid('link_id')
+      .notNull()
+      .references(() => links.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.linkId, t.accountId] })],
+);
+
+// The customer asked the provider to stop passing data to a chained connection.
+export const chainedConnectionStops = pgTable(
+  'chained_connection_stops',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    linkId: uuid('link_id')
+      .notNull()
+      .references(() => links.id, { onDelete: 'cascade' }),
+    chainedConnectionId: uuid('chained_connection_id')
+      .notNull()
+      .references(() => chainedConnections.id, { onDelete: 'cascade' }),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('chained_connection_stops_uq').on(t.linkId, t.chainedConnectionId)],
+);
+
+// Append-only (a trigger in the migration refuses UPDATE and DELETE).
+export const linkHistory = pgTable(
+  'link_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    linkId: uuid('link_id')
+      .notNull()
+      .references(() => links.id),
+    at: timestamp('at', { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+    actorType: actorTypeEnum('actor_type').notNull(),
+    actorId: text('actor_id'),
+    event: text('event').notNull(),
+    item: permissionItemEnum('item'),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('link_history_link_idx').on(t.linkId, t.id)],
+);

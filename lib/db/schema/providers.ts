@@ -1,0 +1,34 @@
+import { date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { permissionItemEnum, providerStatusEnum } from './enums';
+
+export const providers = pgTable('providers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  // OAuth client_id (issue: authorization server); unique per provider.
+  clientId: text('client_id').notNull().unique(),
+  nameJa: text('name_ja').notNull(),
+  nameEn: text('name_en').notNull(),
+  legalNameJa: text('legal_name_ja').notNull(),
+  legalNameEn: text('legal_name_en').notNull(),
+  // 電子決済等代行業者 registration, e.g. 関東財務局長（電代）第12号.
+  registrationNumber: text('registration_number').notNull(),
+  // Art. 3.1: only items the provider is registered as needing.
+  permittedItems: permissionItemEnum('permitted_items').array().notNull(),
+  // Art. 4: inactivity period after which a link expires.
+  inactivityDays: integer('inactivity_days').notNull().default(90),
+  status: providerStatusEnum('status').notNull().default('active'),
+  websiteUrl: text('website_url'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+// Art. 1.2 / 3.1: third parties a provider passes data to, declared per provider.
+export const chainedConnections = pgTable('chained_connections', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  providerId: uuid('provider_id')
+    .notNull()
+    .references(() => providers.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  purposeJa: text('purpose_ja').notNull(),
+  purposeEn: text('purpose_en').notNull(),
+  items: permissionItemEnum('items').array().notNull(),
+  since: date('since', { mode: 'string' }).notNull(),
+});

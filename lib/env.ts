@@ -1,0 +1,24 @@
+import 'server-only';
+import { z } from 'zod';
+
+// The one place that reads process.env (STYLE: env read once, validated).
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().url().optional(),
+  // Name of the PGlite data folder under ./data (embedded mode only).
+  PGLITE_DIR: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'PGLITE_DIR is a folder name under ./data, not a path')
+    .default('pglite'),
+  // sandbox: demo data and demo users are seeded; production: none.
+  RENKEI_MODE: z.enum(['sandbox', 'production']).default('sandbox'),
+  AUTH_SECRET: z.string().min(32).optional(),
+});
+
+const parsed = schema.safeParse(process.env);
+if (!parsed.success) {
+  throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+}
+
+export const env = parsed.data;
+export const isSandbox = env.RENKEI_MODE === 'sandbox';

@@ -1,0 +1,166 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { consumeOtp, recordFailure } from '@/lib/auth/sign-in';
+import type { CustomerPrincipal } from '@/lib/auth/types';
+import type { Db, Executor } from '@/lib/db/connect';
+import { chainedConnectionStops, chainedConnections, linkHistory, linkItems, links, providers } from '@/lib/db/schema';
+import { DomainError, regrantBlocker, requiresStepUp, revokeBlocker, stopBlocker } from '@/lib/domain/link-rules';
+import type { LinkStatus } from '@/lib/domain/link-status';
+import type { PermissionItem } from '@/lib/domain/permission-items';
+
+type LockedLink = {
+  id: string;
+  providerId: string;
+  status: LinkStatus;
+  expiresAt: Date;
+  version: number;
+  permittedItems: PermissionItem[];
+};
+
+/**
+ * Locks the acting customer's link for the rest of the transaction (SELECT … FOR UPDATE), so
+ * concurrent changes to one link run one after another and none is lost. Another customer's
+ * link is not found. A form that saw an older version gets `stale`.
+ */
+async function lockOwnedLink(tx: Executor, principal: CustomerPrincipal, linkId: string, expectedVersion?: number): Promise<LockedLink> {
+  const [link] = await tx
+    .select({
+      id: links.id,
+      providerId: links.providerId,
+      status: links.status,
+      expiresAt: links.expiresAt,
+      version: links.version,
+      permittedItems: providers.permittedItems,
+    })
+    .from(links)
+    .innerJoin(providers, eq(providers.id, links.providerId))
+    .where(and(eq(links.id, linkId), eq(links.customerId, principal.customerId)))
+    .for('update', { of: links });
+  if (!link) throw new DomainError('not_found');
+  if (expectedVersion !== undefined && expectedVersion !== link.version) throw new DomainError('stale');
+  return link;
+}
+
+async function bumpVersion(tx: Executor, linkId: string, set: Partial<typeof links.$inferInsert> = {}): Promise<number> {
+  const [row] = await tx
+    .update(links)
+    .set({ ...set, version: sql`${links.version} + 1` })
+    .where(eq(links.id, linkId))
+    .returning({ version: links.version });
+  if (!row) throw new DomainError('not_found');
+  return row.version;
+}
+
+export type ItemChange = {
+  linkId: string;
+  item: PermissionItem;
+  grant: boolean;
+  expectedVersion?: number;
+  /** One-time password, required to grant a transaction item (step-up). */
+  otp?: string;
+};
+
+export type ItemChangeResult = { changed: boolean; version: number };
+
+/**
+ * Grants or revokes one permission item of the acting customer's link, in one transaction with
+ * its history row. A revoke is committed before this returns: the next API call is denied.
+ */
+export async function setItemGranted(db: Db, principal: CustomerPrincipal, change: ItemChange, now: Date = new Date()): Promise<ItemChangeResult> {
+  try {
+    return await db.transaction(async (tx) => {
+      const link = await lockOwnedLink(tx, principal, change.linkId, change.expectedVersion);
+      const requested = await tx
+        .select({ item: linkItems.item, granted: linkItems.granted })
+        .from(linkItems)
+        .where(eq(linkItems.linkId, link.id));
+      const blocker = change.grant
+        ? regrantBlocker(link, requested, link.permittedItems, change.item, now)
+        : revokeBlocker(link, requested, change.item);
+      if (blocker) throw new DomainError(blocker);
+      const current = requested.find((r) => r.item === change.item);
+      if (current?.granted === change.grant) return { changed: false, version: link.version };
+
+      if (requiresStepUp(change.item, change.grant ? 'grant' : 'revoke')) {
+        if (!change.otp) throw new DomainError('step_up_required');
+        if (!(await consumeOtp(tx, principal.customerId, change.otp, now))) throw new DomainError('step_up_failed');
+      }
+
+      await tx
+        .update(linkItems)
+        .set(change.grant ? { granted: true, grantedAt: now } : { granted: false, revokedAt: now })
+        .where(and(eq(linkItems.linkId, link.id), eq(linkItems.item, change.item)));
+      const version = await bumpVersion(tx, link.id);
+      await tx.insert(linkHistory).values({
+        linkId: link.id,
+        at: now,
+        actorType: 'customer',
+        actorId: principal.customerId,
+        event: change.grant ? 'item_granted' : 'item_revoked',
+        item: change.item,
+        detail: change.grant && requiresStepUp(change.item, 'grant') ? { stepUp: true } : {},
+      });
+      return { changed: true, version };
+    });
+  } catch (error) {
+    // The failed one-time password is counted outside the rolled-back transaction (lockout).
+    if (error instanceof DomainError && error.code === 'step_up_failed') await recordFailure(db, principal.customerId, now);
+    throw error;
+  }
+}
+
+/** Art. 5.1: the customer stops a link. Final; history is kept. */
+export async function stopLink(
+  db: Db,
+  principal: CustomerPrincipal,
+  input: { linkId: string; expectedVersion?: number },
+  now: Date = new Date(),
+): Promise<{ version: number }> {
+  return db.transaction(async (tx) => {
+    const link = await lockOwnedLink(tx, principal, input.linkId, input.expectedVersion);
+    const blocker = stopBlocker(link);
+    if (blocker) throw new DomainError(blocker);
+    const version = await bumpVersion(tx, link.id, { status: 'revoked', statusChangedAt: now });
+    await tx.insert(linkHistory).values({
+      linkId: link.id,
+      at: now,
+      actorType: 'customer',
+      actorId: principal.customerId,
+      event: 'link_revoked',
+      detail: { previousStatus: link.status, via: 'portal' },
+    });
+    return { version };
+  });
+}
+
+/** SPEC §4: the customer asks the provider to stop passing data to a chained connection. */
+export async function requestChainedConnectionStop(
+  db: Db,
+  principal: CustomerPrincipal,
+  input: { linkId: string; chainedConnectionId: string },
+  now: Date = new Date(),
+): Promise<{ version: number }> {
+  return db.transaction(async (tx) => {
+    const link = await lockOwnedLink(tx, principal, input.linkId);
+    const [connection] = await tx
+      .select({ id: chainedConnections.id, name: chainedConnections.name })
+      .from(chainedConnections)
+      .where(and(eq(chainedConnections.id, input.chainedConnectionId), eq(chainedConnections.providerId, link.providerId)));
+    if (!connection) throw new DomainError('not_found');
+    const inserted = await tx
+      .insert(chainedConnectionStops)
+      .values({ linkId: link.id, chainedConnectionId: connection.id, requestedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: chainedConnectionStops.id });
+    if (inserted.length === 0) throw new DomainError('already_requested');
+    const version = await bumpVersion(tx, link.id);
+    await tx.insert(linkHistory).values({
+      linkId: link.id,
+      at: now,
+      actorType: 'customer',
+      actorId: principal.customerId,
+      event: 'chained_connection_stop_requested',
+      detail: { chainedConnectionId: connection.id, name: connection.name },
+    });
+    return { version };
+  });
+}

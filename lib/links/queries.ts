@@ -1,0 +1,234 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import type { CustomerPrincipal } from '@/lib/auth/types';
+import type { Executor } from '@/lib/db/connect';
+import {
+  accounts,
+  chainedConnectionStops,
+  chainedConnections,
+  linkAccounts,
+  linkHistory,
+  linkItems,
+  links,
+  providers,
+  termsVersions,
+} from '@/lib/db/schema';
+import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
+import { displayStatus, type DisplayStatus, type LinkStatus } from '@/lib/domain/link-status';
+import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permission-items';
+
+// DTOs: explicit columns only; never whole rows (STYLE: data layer returns DTOs).
+export type ProviderDTO = {
+  nameJa: string;
+  nameEn: string;
+  legalNameJa: string;
+  legalNameEn: string;
+  registrationNumber: string;
+  permittedItems: PermissionItem[];
+  inactivityDays: number;
+};
+
+export type ChainedConnectionDTO = {
+  id: string;
+  name: string;
+  purposeJa: string;
+  purposeEn: string;
+  items: PermissionItem[];
+  since: string;
+  stopRequestedAt: Date | null;
+};
+
+export type LinkItemDTO = {
+  item: PermissionItem;
+  granted: boolean;
+  grantedAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+};
+
+export type LinkSummaryDTO = {
+  id: string;
+  provider: ProviderDTO;
+  status: LinkStatus;
+  displayStatus: DisplayStatus;
+  suspensionReason: number | null;
+  consentedAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date;
+  items: LinkItemDTO[];
+  chainedConnections: ChainedConnectionDTO[];
+};
+
+export type LinkAccountDTO = { id: string; type: AccountType; branchName: string; maskedNumber: string };
+export type HistoryEntryDTO = {
+  id: number;
+  at: Date;
+  actorType: 'customer' | 'provider' | 'bank' | 'system';
+  event: string;
+  item: PermissionItem | null;
+  detail: Record<string, unknown>;
+};
+
+export type LinkDetailDTO = LinkSummaryDTO & {
+  version: number;
+  statusChangedAt: Date;
+  terms: { id: string; revisedOn: string; effectiveFrom: Date };
+  accounts: LinkAccountDTO[];
+  history: HistoryEntryDTO[];
+};
+
+const linkColumns = {
+  id: links.id,
+  status: links.status,
+  suspensionReason: links.suspensionReason,
+  consentedAt: links.consentedAt,
+  lastUsedAt: links.lastUsedAt,
+  expiresAt: links.expiresAt,
+  version: links.version,
+  statusChangedAt: links.statusChangedAt,
+  termsVersionId: links.termsVersionId,
+  providerId: links.providerId,
+  provider: {
+    nameJa: providers.nameJa,
+    nameEn: providers.nameEn,
+    legalNameJa: providers.legalNameJa,
+    legalNameEn: providers.legalNameEn,
+    registrationNumber: providers.registrationNumber,
+    permittedItems: providers.permittedItems,
+    inactivityDays: providers.inactivityDays,
+  },
+};
+
+function byItemOrder(a: { item: PermissionItem }, b: { item: PermissionItem }): number {
+  return PERMISSION_ITEM_IDS.indexOf(a.item) - PERMISSION_ITEM_IDS.indexOf(b.item);
+}
+
+async function loadItemsAndConnections(db: Executor, rows: { id: string; providerId: string }[]) {
+  const linkIds = rows.map((r) => r.id);
+  const providerIds = [...new Set(rows.map((r) => r.providerId))];
+  if (linkIds.length === 0) return { items: [], connections: [], stops: [] };
+  const [items, connections, stops] = await Promise.all([
+    db
+      .select({
+        linkId: linkItems.linkId,
+        item: linkItems.item,
+        granted: linkItems.granted,
+        grantedAt: linkItems.grantedAt,
+        revokedAt: linkItems.revokedAt,
+        lastUsedAt: linkItems.lastUsedAt,
+      })
+      .from(linkItems)
+      .where(inArray(linkItems.linkId, linkIds)),
+    db
+      .select({
+        id: chainedConnections.id,
+        providerId: chainedConnections.providerId,
+        name: chainedConnections.name,
+        purposeJa: chainedConnections.purposeJa,
+        purposeEn: chainedConnections.purposeEn,
+        items: chainedConnections.items,
+        since: chainedConnections.since,
+      })
+      .from(chainedConnections)
+      .where(inArray(chainedConnections.providerId, providerIds))
+      .orderBy(asc(chainedConnections.since), asc(chainedConnections.name)),
+    db
+      .select({
+        linkId: chainedConnectionStops.linkId,
+        chainedConnectionId: chainedConnectionStops.chainedConnectionId,
+        requestedAt: chainedConnectionStops.requestedAt,
+      })
+      .from(chainedConnectionStops)
+      .where(inArray(chainedConnectionStops.linkId, linkIds)),
+  ]);
+  return { items, connections, stops };
+}
+
+function assemble(
+  row: Awaited<ReturnType<typeof selectLinks>>[number],
+  loaded: Awaited<ReturnType<typeof loadItemsAndConnections>>,
+  now: Date,
+): LinkSummaryDTO {
+  const items = loaded.items
+    .filter((i) => i.linkId === row.id)
+    .map(({ linkId: _linkId, ...rest }) => rest)
+    .sort(byItemOrder);
+  const chained = loaded.connections
+    .filter((c) => c.providerId === row.providerId)
+    .map(({ providerId: _providerId, ...c }) => ({
+      ...c,
+      stopRequestedAt: loaded.stops.find((s) => s.linkId === row.id && s.chainedConnectionId === c.id)?.requestedAt ?? null,
+    }));
+  return {
+    id: row.id,
+    provider: row.provider,
+    status: row.status,
+    displayStatus: displayStatus(row, now),
+    suspensionReason: row.suspensionReason,
+    consentedAt: row.consentedAt,
+    lastUsedAt: row.lastUsedAt,
+    expiresAt: row.expiresAt,
+    items,
+    chainedConnections: chained,
+  };
+}
+
+function selectLinks(db: Executor, principal: CustomerPrincipal, linkId?: string) {
+  const owned = eq(links.customerId, principal.customerId);
+  return db
+    .select(linkColumns)
+    .from(links)
+    .innerJoin(providers, eq(providers.id, links.providerId))
+    .where(linkId ? and(owned, eq(links.id, linkId)) : owned)
+    .orderBy(desc(links.consentedAt));
+}
+
+/** Every link of the acting customer, each with its items and the provider's chained connections. */
+export async function listLinks(db: Executor, principal: CustomerPrincipal, now: Date = new Date()): Promise<LinkSummaryDTO[]> {
+  const rows = await selectLinks(db, principal);
+  const loaded = await loadItemsAndConnections(db, rows);
+  return rows.map((row) => assemble(row, loaded, now));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One link of the acting customer, or null: another customer's link is indistinguishable from none. */
+export async function getLink(db: Executor, principal: CustomerPrincipal, linkId: string, now: Date = new Date()): Promise<LinkDetailDTO | null> {
+  if (!UUID.test(linkId)) return null;
+  const [row] = await selectLinks(db, principal, linkId);
+  if (!row) return null;
+  const [loaded, terms, accountRows, history] = await Promise.all([
+    loadItemsAndConnections(db, [row]),
+    db
+      .select({ id: termsVersions.id, revisedOn: termsVersions.revisedOn, effectiveFrom: termsVersions.effectiveFrom })
+      .from(termsVersions)
+      .where(eq(termsVersions.id, row.termsVersionId)),
+    db
+      .select({ id: accounts.id, type: accounts.type, branchName: accounts.branchName, accountNumber: accounts.accountNumber })
+      .from(linkAccounts)
+      .innerJoin(accounts, and(eq(accounts.id, linkAccounts.accountId), eq(accounts.customerId, principal.customerId)))
+      .where(eq(linkAccounts.linkId, row.id))
+      .orderBy(asc(accounts.type), asc(accounts.accountNumber)),
+    db
+      .select({
+        id: linkHistory.id,
+        at: linkHistory.at,
+        actorType: linkHistory.actorType,
+        event: linkHistory.event,
+        item: linkHistory.item,
+        detail: linkHistory.detail,
+      })
+      .from(linkHistory)
+      .where(eq(linkHistory.linkId, row.id))
+      .orderBy(desc(linkHistory.at), desc(linkHistory.id)),
+  ]);
+  const termsRow = terms[0];
+  if (!termsRow) throw new Error(`Link ${row.id} names unknown terms version ${row.termsVersionId}`);
+  return {
+    ...assemble(row, loaded, now),
+    version: row.version,
+    statusChangedAt: row.statusChangedAt,
+    terms: termsRow,
+    accounts: accountRows.map(({ accountNumber, ...a }) => ({ ...a, maskedNumber: maskAccountNumber(accountNumber) })),
+    history,
+  };
+}
