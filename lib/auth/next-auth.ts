@@ -3,7 +3,7 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { headers } from 'next/headers';
 import { getDb } from '@/lib/db';
-import { env } from '@/lib/env';
+import { authSecret } from './secret';
 import { SESSION_ABSOLUTE_HOURS, otpStep } from './sign-in';
 
 declare module 'next-auth' {
@@ -15,7 +15,7 @@ declare module 'next-auth' {
   }
 }
 
-declare module 'next-auth/jwt' {
+declare module '@auth/core/jwt' {
   interface JWT {
     sid?: string;
   }
@@ -30,7 +30,7 @@ export class RestartSignIn extends CredentialsSignin {
 // lives in the database (idle 15 min, absolute 12 h, ends on sign-out) and is checked on every request.
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
-  secret: env.AUTH_SECRET ?? (env.NODE_ENV === 'production' ? undefined : 'renkei-development-secret-not-for-production-use'),
+  secret: authSecret(),
   session: { strategy: 'jwt', maxAge: SESSION_ABSOLUTE_HOURS * 3600 },
   pages: { signIn: '/login', error: '/login' },
   providers: [
@@ -57,7 +57,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       return token;
     },
     session({ session, token }) {
-      session.sid = token.sid;
+      session.sid = typeof token.sid === 'string' ? token.sid : undefined;
       return session;
     },
   },

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/connect';
 import { credentials, customers, loginChallenges, sessions } from '@/lib/db/schema';
 import { dummyPasswordHash, verifyPassword } from './password';
@@ -26,47 +26,50 @@ export type PasswordStepResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'not_registered' };
 
-/** Counts a failed attempt; the 5th locks the credential for 15 minutes. */
-export async function recordFailure(db: Executor, customerId: string, now: Date): Promise<void> {
-  const lockUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
-  await db
+/**
+ * Claims one sign-in attempt before any secret is checked, in one conditional update: while the
+ * credential is locked nothing is claimed, and the attempt that reaches the 5th locks it for
+ * 15 minutes. So a burst of parallel guesses gets 5 checks at most. An expired lock starts afresh.
+ */
+async function claimAttempt(db: Executor, customerId: string, now: Date) {
+  const lockUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString();
+  const nowIso = now.toISOString();
+  const next = sql`(case when ${credentials.lockedUntil} is not null and ${credentials.lockedUntil} <= ${nowIso}::timestamptz then 1 else ${credentials.failedAttempts} + 1 end)`;
+  const [row] = await db
     .update(credentials)
     .set({
-      failedAttempts: sql`${credentials.failedAttempts} + 1`,
-      lockedUntil: sql`case when ${credentials.failedAttempts} + 1 >= ${MAX_FAILED_ATTEMPTS} then ${lockUntil.toISOString()}::timestamptz else ${credentials.lockedUntil} end`,
+      failedAttempts: next,
+      lockedUntil: sql`case when ${next} >= ${MAX_FAILED_ATTEMPTS} then ${lockUntil}::timestamptz else null end`,
     })
-    .where(eq(credentials.customerId, customerId));
+    .where(and(eq(credentials.customerId, customerId), or(isNull(credentials.lockedUntil), lte(credentials.lockedUntil, now))))
+    .returning({ passwordHash: credentials.passwordHash, secret: credentials.totpSecret, lastStep: credentials.lastTotpStep });
+  return row ?? null;
 }
 
-function isLocked(lockedUntil: Date | null, now: Date): boolean {
-  return lockedUntil !== null && lockedUntil.getTime() > now.getTime();
+/** A correct password gives its claimed attempt back (the one-time password step resets the count). */
+async function releaseAttempt(db: Executor, customerId: string): Promise<void> {
+  const remaining = sql`greatest(${credentials.failedAttempts} - 1, 0)`;
+  await db
+    .update(credentials)
+    .set({ failedAttempts: remaining, lockedUntil: sql`case when ${remaining} >= ${MAX_FAILED_ATTEMPTS} then ${credentials.lockedUntil} else null end` })
+    .where(eq(credentials.customerId, customerId));
 }
 
 /** Step 1 (Art. 2.1): logon ID + logon password. Returns a one-use challenge for step 2. */
 export async function passwordStep(db: Executor, logonId: string, password: string, now: Date = new Date()): Promise<PasswordStepResult> {
   const [row] = await db
-    .select({
-      customerId: customers.id,
-      registered: customers.directBankingRegistered,
-      passwordHash: credentials.passwordHash,
-      lockedUntil: credentials.lockedUntil,
-    })
+    .select({ customerId: customers.id, registered: customers.directBankingRegistered })
     .from(customers)
     .innerJoin(credentials, eq(credentials.customerId, customers.id))
     .where(eq(customers.logonId, logonId))
     .limit(1);
-  if (!row) {
-    await verifyPassword(await dummyPasswordHash(), password);
+  const claimed = row ? await claimAttempt(db, row.customerId, now) : null;
+  if (!row || !claimed) {
+    await verifyPassword(await dummyPasswordHash(), password); // same cost whether the ID exists or is locked
     return { ok: false, reason: 'invalid' };
   }
-  if (isLocked(row.lockedUntil, now)) {
-    await verifyPassword(await dummyPasswordHash(), password);
-    return { ok: false, reason: 'invalid' };
-  }
-  if (!(await verifyPassword(row.passwordHash, password))) {
-    await recordFailure(db, row.customerId, now);
-    return { ok: false, reason: 'invalid' };
-  }
+  if (!(await verifyPassword(claimed.passwordHash, password))) return { ok: false, reason: 'invalid' };
+  await releaseAttempt(db, row.customerId);
   // Art. 2.1: direct-banking registration is required before linking.
   if (!row.registered) return { ok: false, reason: 'not_registered' };
   const challenge = newSecret();
@@ -86,16 +89,10 @@ export type OtpStepResult = { ok: true; customerId: string; sessionId: string } 
  * so a code is accepted once. Failures count toward the lockout.
  */
 export async function consumeOtp(db: Executor, customerId: string, code: string, now: Date): Promise<boolean> {
-  const [cred] = await db
-    .select({ secret: credentials.totpSecret, lastStep: credentials.lastTotpStep, lockedUntil: credentials.lockedUntil })
-    .from(credentials)
-    .where(eq(credentials.customerId, customerId));
-  if (!cred || isLocked(cred.lockedUntil, now)) return false;
-  const check = await checkTotp(cred.secret, code, cred.lastStep, now);
-  if (!check.valid) {
-    await recordFailure(db, customerId, now);
-    return false;
-  }
+  const claimed = await claimAttempt(db, customerId, now);
+  if (!claimed) return false;
+  const check = await checkTotp(claimed.secret, code, claimed.lastStep, now);
+  if (!check.valid) return false; // the claimed attempt stays counted
   // Conditional update: of two requests with the same code, one wins.
   const accepted = await db
     .update(credentials)

@@ -8,15 +8,19 @@ export type TotpCheck = { valid: true; timeStep: number } | { valid: false };
 /** Checks a code; a code whose time step is not after `afterTimeStep` is refused (no replay). */
 export async function checkTotp(secret: string, code: string, afterTimeStep: number, now: Date = new Date()): Promise<TotpCheck> {
   if (!/^\d{6}$/.test(code)) return { valid: false };
-  const result = await verify({
-    secret,
-    token: code,
-    epoch: Math.floor(now.getTime() / 1000),
-    epochTolerance: TOLERANCE_SECONDS,
-    afterTimeStep,
-  });
+  const epochSeconds = Math.floor(now.getTime() / 1000);
+  // A last-accepted step at or past the newest acceptable one (a clock that went back, or replicas
+  // with skewed clocks) refuses the code rather than throwing.
+  if (afterTimeStep >= Math.floor((epochSeconds + TOLERANCE_SECONDS) / 30)) return { valid: false };
+  let result: Awaited<ReturnType<typeof verify>>;
+  try {
+    result = await verify({ secret, token: code, epoch: epochSeconds, epochTolerance: TOLERANCE_SECONDS, afterTimeStep });
+  } catch {
+    return { valid: false };
+  }
   if (!result.valid) return { valid: false };
-  return { valid: true, timeStep: result.timeStep };
+  const timeStep = 'timeStep' in result && typeof result.timeStep === 'number' ? result.timeStep : Math.floor(epochSeconds / 30) + (result.delta ?? 0);
+  return { valid: true, timeStep };
 }
 
 export function totpCode(secret: string, now: Date = new Date()): Promise<string> {

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { consumeOtp, recordFailure } from '@/lib/auth/sign-in';
+import { consumeOtp } from '@/lib/auth/sign-in';
 import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { Db, Executor } from '@/lib/db/connect';
 import { chainedConnectionStops, chainedConnections, linkHistory, linkItems, links, providers } from '@/lib/db/schema';
@@ -14,6 +14,8 @@ type LockedLink = {
   expiresAt: Date;
   version: number;
   permittedItems: PermissionItem[];
+  providerNameJa: string;
+  providerNameEn: string;
 };
 
 /**
@@ -30,6 +32,8 @@ async function lockOwnedLink(tx: Executor, principal: CustomerPrincipal, linkId:
       expiresAt: links.expiresAt,
       version: links.version,
       permittedItems: providers.permittedItems,
+      providerNameJa: providers.nameJa,
+      providerNameEn: providers.nameEn,
     })
     .from(links)
     .innerJoin(providers, eq(providers.id, links.providerId))
@@ -66,46 +70,49 @@ export type ItemChangeResult = { changed: boolean; version: number };
  * its history row. A revoke is committed before this returns: the next API call is denied.
  */
 export async function setItemGranted(db: Db, principal: CustomerPrincipal, change: ItemChange, now: Date = new Date()): Promise<ItemChangeResult> {
-  try {
-    return await db.transaction(async (tx) => {
-      const link = await lockOwnedLink(tx, principal, change.linkId, change.expectedVersion);
-      const requested = await tx
-        .select({ item: linkItems.item, granted: linkItems.granted })
-        .from(linkItems)
-        .where(eq(linkItems.linkId, link.id));
-      const blocker = change.grant
-        ? regrantBlocker(link, requested, link.permittedItems, change.item, now)
-        : revokeBlocker(link, requested, change.item);
+  const stepUp = change.grant && requiresStepUp(change.item, 'grant');
+  if (stepUp) {
+    // Check the rules first so a code is not spent on a change that cannot happen, then verify the
+    // one-time password outside the change's transaction: a failed attempt must stay counted.
+    await db.transaction(async (tx) => {
+      const { blocker, current } = await checkItemChange(tx, principal, change, now);
       if (blocker) throw new DomainError(blocker);
-      const current = requested.find((r) => r.item === change.item);
-      if (current?.granted === change.grant) return { changed: false, version: link.version };
-
-      if (requiresStepUp(change.item, change.grant ? 'grant' : 'revoke')) {
-        if (!change.otp) throw new DomainError('step_up_required');
-        if (!(await consumeOtp(tx, principal.customerId, change.otp, now))) throw new DomainError('step_up_failed');
-      }
-
-      await tx
-        .update(linkItems)
-        .set(change.grant ? { granted: true, grantedAt: now } : { granted: false, revokedAt: now })
-        .where(and(eq(linkItems.linkId, link.id), eq(linkItems.item, change.item)));
-      const version = await bumpVersion(tx, link.id);
-      await tx.insert(linkHistory).values({
-        linkId: link.id,
-        at: now,
-        actorType: 'customer',
-        actorId: principal.customerId,
-        event: change.grant ? 'item_granted' : 'item_revoked',
-        item: change.item,
-        detail: change.grant && requiresStepUp(change.item, 'grant') ? { stepUp: true } : {},
-      });
-      return { changed: true, version };
+      if (current === change.grant) throw new NoChange();
+    }).catch((error: unknown) => {
+      if (!(error instanceof NoChange)) throw error;
     });
-  } catch (error) {
-    // The failed one-time password is counted outside the rolled-back transaction (lockout).
-    if (error instanceof DomainError && error.code === 'step_up_failed') await recordFailure(db, principal.customerId, now);
-    throw error;
+    if (!change.otp) throw new DomainError('step_up_required');
+    if (!(await consumeOtp(db, principal.customerId, change.otp, now))) throw new DomainError('step_up_failed');
   }
+  return db.transaction(async (tx) => {
+    const { link, blocker, current } = await checkItemChange(tx, principal, change, now);
+    if (blocker) throw new DomainError(blocker);
+    if (current === change.grant) return { changed: false, version: link.version };
+    await tx
+      .update(linkItems)
+      .set(change.grant ? { granted: true, grantedAt: now } : { granted: false, revokedAt: now })
+      .where(and(eq(linkItems.linkId, link.id), eq(linkItems.item, change.item)));
+    const version = await bumpVersion(tx, link.id);
+    await tx.insert(linkHistory).values({
+      linkId: link.id,
+      at: now,
+      actorType: 'customer',
+      actorId: principal.customerId,
+      event: change.grant ? 'item_granted' : 'item_revoked',
+      item: change.item,
+      detail: stepUp ? { stepUp: true } : {},
+    });
+    return { changed: true, version };
+  });
+}
+
+class NoChange extends Error {}
+
+async function checkItemChange(tx: Executor, principal: CustomerPrincipal, change: ItemChange, now: Date) {
+  const link = await lockOwnedLink(tx, principal, change.linkId, change.expectedVersion);
+  const requested = await tx.select({ item: linkItems.item, granted: linkItems.granted }).from(linkItems).where(eq(linkItems.linkId, link.id));
+  const blocker = change.grant ? regrantBlocker(link, requested, link.permittedItems, change.item, now) : revokeBlocker(link, requested, change.item);
+  return { link, blocker, current: requested.find((r) => r.item === change.item)?.granted };
 }
 
 /** Art. 5.1: the customer stops a link. Final; history is kept. */
@@ -114,7 +121,7 @@ export async function stopLink(
   principal: CustomerPrincipal,
   input: { linkId: string; expectedVersion?: number },
   now: Date = new Date(),
-): Promise<{ version: number }> {
+): Promise<{ version: number; provider: { nameJa: string; nameEn: string } }> {
   return db.transaction(async (tx) => {
     const link = await lockOwnedLink(tx, principal, input.linkId, input.expectedVersion);
     const blocker = stopBlocker(link);
@@ -128,7 +135,7 @@ export async function stopLink(
       event: 'link_revoked',
       detail: { previousStatus: link.status, via: 'portal' },
     });
-    return { version };
+    return { version, provider: { nameJa: link.providerNameJa, nameEn: link.providerNameEn } };
   });
 }
 
@@ -138,7 +145,7 @@ export async function requestChainedConnectionStop(
   principal: CustomerPrincipal,
   input: { linkId: string; chainedConnectionId: string },
   now: Date = new Date(),
-): Promise<{ version: number }> {
+): Promise<{ version: number; name: string }> {
   return db.transaction(async (tx) => {
     const link = await lockOwnedLink(tx, principal, input.linkId);
     const [connection] = await tx
@@ -161,6 +168,6 @@ export async function requestChainedConnectionStop(
       event: 'chained_connection_stop_requested',
       detail: { chainedConnectionId: connection.id, name: connection.name },
     });
-    return { version };
+    return { version, name: connection.name };
   });
 }

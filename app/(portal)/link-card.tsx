@@ -1,0 +1,77 @@
+import Link from 'next/link';
+import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
+import { ItemChips } from '@/components/item-chips';
+import { ProviderMark } from '@/components/provider-mark';
+import { StatusBadge } from '@/components/status-badge';
+import { ChevronRightIcon } from '@/components/ui/icons';
+import { daysUntil, suspensionReasonKey } from '@/lib/domain/link-status';
+import type { LinkSummaryDTO } from '@/lib/links/queries';
+
+export async function LinkCard({ link, now }: { link: LinkSummaryDTO; now: Date }) {
+  const [t, format, locale] = await Promise.all([getTranslations(), getFormatter(), getLocale()]);
+  const name = locale === 'en' ? link.provider.nameEn : link.provider.nameJa;
+  const legalName = locale === 'en' ? link.provider.legalNameEn : link.provider.legalNameJa;
+  const granted = link.items.filter((i) => i.granted).map((i) => i.item);
+  const inForce = link.displayStatus === 'active' || link.displayStatus === 'expiring_soon';
+  const titleId = `link-${link.id}-title`;
+  return (
+    <article aria-labelledby={titleId} data-testid="link-card" data-status={link.displayStatus} className="rounded-[var(--radius-card)] border border-line bg-surface p-5 sm:p-6">
+      <div className="flex flex-wrap items-start gap-x-4 gap-y-3">
+        <ProviderMark name={name} />
+        <div className="min-w-0 flex-1">
+          <h3 id={titleId} className="text-lg font-bold leading-snug">
+            {name}
+          </h3>
+          <p className="text-sm text-ink-muted">
+            {legalName}・{t('dashboard.registration', { number: link.provider.registrationNumber })}
+          </p>
+        </div>
+        <StatusBadge status={link.displayStatus} label={t(`status.${link.displayStatus}`)} />
+      </div>
+
+      {link.displayStatus === 'suspended' || link.displayStatus === 'terminated' ? (
+        <p className="mt-3 text-sm font-semibold text-ink">{t(`suspension.${suspensionReasonKey(link.suspensionReason)}`)}</p>
+      ) : null}
+      {link.displayStatus === 'expired' ? <p className="mt-3 text-sm text-ink">{t('dashboard.reauthHint', { provider: name })}</p> : null}
+
+      <div className="mt-4 grid gap-4 border-t border-line pt-4 md:grid-cols-[1fr_auto]">
+        <div className="space-y-3">
+          {inForce || link.displayStatus === 'suspended' ? <ItemChips items={granted} /> : null}
+          {link.chainedConnections.length > 0 ? (
+            <p className="text-sm">
+              <span className="font-semibold text-ink-muted">{t('dashboard.chained')}：</span>
+              {link.chainedConnections.map((c) => c.name).join('、')}
+            </p>
+          ) : null}
+        </div>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm md:min-w-56">
+          {inForce ? (
+            <>
+              <dt className="text-ink-muted">{t('dashboard.expires')}</dt>
+              <dd className="tabular font-semibold">{t('dashboard.expiresValue', { date: format.dateTime(link.expiresAt, 'date'), days: daysUntil(link.expiresAt, now) })}</dd>
+            </>
+          ) : null}
+          {link.displayStatus === 'expired' ? (
+            <>
+              <dt className="text-ink-muted">{t('dashboard.expires')}</dt>
+              <dd className="tabular">{t('dashboard.expiredOn', { date: format.dateTime(link.expiresAt, 'date') })}</dd>
+            </>
+          ) : null}
+          <dt className="text-ink-muted">{t('dashboard.lastUsed')}</dt>
+          <dd className="tabular">{link.lastUsedAt ? format.dateTime(link.lastUsedAt, 'dateTime') : t('dashboard.neverUsed')}</dd>
+        </dl>
+      </div>
+
+      <div className="mt-4 flex justify-end">
+        <Link
+          href={`/links/${link.id}`}
+          aria-label={t('dashboard.detailsFor', { provider: name })}
+          className="inline-flex min-h-11 items-center gap-1 rounded-lg px-3 font-semibold text-primary hover:bg-primary-soft"
+        >
+          {t('dashboard.details')}
+          <ChevronRightIcon />
+        </Link>
+      </div>
+    </article>
+  );
+}

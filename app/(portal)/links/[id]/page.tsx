@@ -1,0 +1,270 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
+import { ProviderMark } from '@/components/provider-mark';
+import { StatusBadge } from '@/components/status-badge';
+import { Alert } from '@/components/ui/alert';
+import { Card, Section } from '@/components/ui/card';
+import { ChevronLeftIcon, ShieldIcon } from '@/components/ui/icons';
+import { requireCustomer } from '@/lib/auth/principal';
+import { getDb } from '@/lib/db';
+import { regrantBlocker, requiresStepUp, revokeBlocker } from '@/lib/domain/link-rules';
+import { daysUntil, suspensionReasonKey } from '@/lib/domain/link-status';
+import { itemsInGroup, PERMISSION_GROUPS, type PermissionItem } from '@/lib/domain/permission-items';
+import { getLink } from '@/lib/links/queries';
+import { ChainedStop } from './chained-stop';
+import { ItemSwitch } from './item-switch';
+import { StopLink } from './stop-link';
+
+type Params = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const principal = await requireCustomer();
+  const [link, locale, t] = await Promise.all([getDb().then(async (db) => getLink(db, principal, (await params).id)), getLocale(), getTranslations('errors')]);
+  if (!link) return { title: t('linkNotFoundTitle') };
+  return { title: locale === 'en' ? link.provider.nameEn : link.provider.nameJa };
+}
+
+export default async function LinkPage({ params }: Params) {
+  const { id } = await params;
+  const principal = await requireCustomer(`/links/${id}`);
+  const now = new Date();
+  const link = await getLink(await getDb(), principal, id, now);
+  if (!link) notFound();
+
+  const [t, format, locale] = await Promise.all([getTranslations(), getFormatter(), getLocale()]);
+  const name = locale === 'en' ? link.provider.nameEn : link.provider.nameJa;
+  const legalName = locale === 'en' ? link.provider.legalNameEn : link.provider.legalNameJa;
+  const final = link.status === 'revoked' || link.status === 'terminated';
+  const inForce = link.displayStatus === 'active' || link.displayStatus === 'expiring_soon';
+  const date = (d: Date) => format.dateTime(d, 'date');
+  const dateTime = (d: Date) => format.dateTime(d, 'dateTime');
+
+  function blockerFor(item: PermissionItem, granted: boolean): string | null {
+    const code = granted
+      ? revokeBlocker(link!, link!.items, item)
+      : regrantBlocker(link!, link!.items, link!.provider.permittedItems, item, now);
+    if (!code) return null;
+    if (code === 'item_not_permitted') return t('link.itemNotPermitted');
+    return t('link.itemLocked');
+  }
+
+  return (
+    <div className="space-y-8">
+      <Link href="/" className="inline-flex min-h-11 items-center gap-1 text-sm font-semibold text-primary hover:underline">
+        <ChevronLeftIcon />
+        {t('link.back')}
+      </Link>
+
+      <Card className="space-y-4">
+        <div className="flex flex-wrap items-start gap-4">
+          <ProviderMark name={name} large />
+          <div className="min-w-0 flex-1 space-y-1">
+            <h1 className="text-2xl font-bold leading-snug">{name}</h1>
+            <p className="text-sm text-ink-muted">
+              {legalName}・{t('dashboard.registration', { number: link.provider.registrationNumber })}
+            </p>
+          </div>
+          <div className="flex flex-col items-start gap-1 sm:items-end" data-testid="link-status">
+            <StatusBadge status={link.displayStatus} label={t(`status.${link.displayStatus}`)} />
+            <span className="text-xs text-ink-muted">{t('link.statusSince', { date: date(link.statusChangedAt) })}</span>
+          </div>
+        </div>
+        {link.displayStatus === 'suspended' || link.displayStatus === 'terminated' ? (
+          <Alert tone={link.displayStatus === 'suspended' ? 'critical' : 'info'}>{t(`suspension.${suspensionReasonKey(link.suspensionReason)}`)}</Alert>
+        ) : null}
+        {link.displayStatus === 'expired' ? <Alert tone="warning">{t('dashboard.reauthHint', { provider: name })}</Alert> : null}
+        {link.displayStatus === 'expiring_soon' ? (
+          <Alert tone="warning">{t('dashboard.expiresValue', { date: date(link.expiresAt), days: daysUntil(link.expiresAt, now) })}</Alert>
+        ) : null}
+        <dl className="grid gap-x-6 gap-y-2 border-t border-line pt-4 text-sm sm:grid-cols-3">
+          <div>
+            <dt className="text-ink-muted">{t('link.consentedOn')}</dt>
+            <dd className="tabular font-semibold">{date(link.consentedAt)}</dd>
+          </div>
+          <div>
+            <dt className="text-ink-muted">{t('link.termsVersion')}</dt>
+            <dd className="font-semibold">
+              <Link href="/terms" className="text-primary underline underline-offset-4">
+                {t('link.termsVersionValue', { date: date(new Date(`${link.terms.revisedOn}T00:00:00+09:00`)) })}
+              </Link>
+            </dd>
+          </div>
+          <div>
+            <dt className="text-ink-muted">{t('dashboard.lastUsed')}</dt>
+            <dd className="tabular font-semibold">{link.lastUsedAt ? dateTime(link.lastUsedAt) : t('dashboard.neverUsed')}</dd>
+          </div>
+        </dl>
+      </Card>
+
+      {PERMISSION_GROUPS.map((group) => {
+        const items = itemsInGroup(
+          link.items.map((i) => i.item),
+          group,
+        );
+        if (items.length === 0) return null;
+        return (
+          <Section key={group} id={`group-${group}`} title={t(`groups.${group}`)} lead={t(`groups.${group}Hint`)}>
+            <Card className="divide-y divide-line p-0 sm:p-0">
+              {items.map((item) => {
+                const state = link.items.find((i) => i.item === item)!;
+                const nameId = `item-${item}-name`;
+                return (
+                  <div key={item} className="flex flex-wrap items-start gap-x-4 gap-y-2 px-5 py-4 sm:px-6" data-testid={`item-${item}`}>
+                    <div className="min-w-0 flex-1 space-y-1">
+                      <h3 id={nameId} className="font-bold">
+                        {t(`items.${item}.name`)}
+                      </h3>
+                      <p className="text-sm text-ink-muted">{t(`items.${item}.description`)}</p>
+                      <p className="tabular text-xs text-ink-muted">
+                        {state.granted
+                          ? state.lastUsedAt
+                            ? t('link.itemLastUsed', { date: dateTime(state.lastUsedAt) })
+                            : t('dashboard.neverUsed')
+                          : state.revokedAt
+                            ? t('link.itemRevokedOn', { date: dateTime(state.revokedAt) })
+                            : null}
+                      </p>
+                    </div>
+                    <div className="w-full sm:w-auto">
+                      <ItemSwitch
+                        linkId={link.id}
+                        version={link.version}
+                        item={item}
+                        granted={state.granted}
+                        providerName={name}
+                        stepUp={requiresStepUp(item, 'grant')}
+                        disabledReason={blockerFor(item, state.granted)}
+                        nameId={nameId}
+                      />
+                    </div>
+                  </div>
+                );
+              })}
+            </Card>
+          </Section>
+        );
+      })}
+
+      <Section id="accounts" title={t('link.accounts')} lead={t('link.accountsLead')}>
+        <Card className="p-0 sm:p-0">
+          <ul className="divide-y divide-line">
+            {link.accounts.map((a) => (
+              <li key={a.id} className="flex flex-wrap justify-between gap-2 px-5 py-3 sm:px-6">
+                <span className="font-semibold">{t(`accountTypes.${a.type}`)}</span>
+                <span className="tabular text-ink-muted">
+                  {a.branchName} {a.maskedNumber}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      </Section>
+
+      <Section id="chained" title={t('link.chainedTitle')} lead={t('link.chainedLead', { provider: name })}>
+        {link.chainedConnections.length === 0 ? (
+          <p className="text-ink-muted">{t('link.chainedNone')}</p>
+        ) : (
+          <ul className="space-y-3">
+            {link.chainedConnections.map((c) => (
+              <li key={c.id}>
+                <Card className="space-y-3">
+                  <div className="flex flex-wrap items-start justify-between gap-2">
+                    <h3 className="font-bold">{c.name}</h3>
+                    <span className="text-xs text-ink-muted">{t('link.chainedSince', { date: date(new Date(`${c.since}T00:00:00+09:00`)) })}</span>
+                  </div>
+                  <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_1fr]">
+                    <dt className="text-ink-muted">{t('link.chainedPurpose')}</dt>
+                    <dd>{locale === 'en' ? c.purposeEn : c.purposeJa}</dd>
+                    <dt className="text-ink-muted">{t('link.chainedItems')}</dt>
+                    <dd>{c.items.map((i) => t(`items.${i}.name`)).join(locale === 'en' ? ', ' : '、')}</dd>
+                  </dl>
+                  {c.stopRequestedAt ? (
+                    <p className="inline-flex items-center gap-1.5 text-sm font-semibold text-ink-muted">
+                      <ShieldIcon />
+                      {t('link.stopRequested', { date: dateTime(c.stopRequestedAt) })}
+                    </p>
+                  ) : !final ? (
+                    <ChainedStop linkId={link.id} chainedConnectionId={c.id} name={c.name} providerName={name} />
+                  ) : null}
+                </Card>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      <Section id="expiry" title={t('link.expiryTitle')}>
+        <Card className="space-y-2">
+          <p>{t('link.expiryBody', { days: link.provider.inactivityDays, provider: name })}</p>
+          {inForce ? (
+            <p className="tabular font-semibold">
+              {t('link.expiresAt')}：{t('dashboard.expiresValue', { date: date(link.expiresAt), days: daysUntil(link.expiresAt, now) })}
+            </p>
+          ) : null}
+          <p className="flex gap-2 text-sm text-ink-muted">
+            <ShieldIcon className="mt-0.5 shrink-0" />
+            {t('link.credentialNotice')}
+          </p>
+        </Card>
+      </Section>
+
+      <Section id="history" title={t('link.historyTitle')}>
+        {link.history.length === 0 ? (
+          <p className="text-ink-muted">{t('link.historyEmpty')}</p>
+        ) : (
+          <Card>
+            <ol className="relative space-y-4 border-l-2 border-line pl-5" data-testid="history">
+              {link.history.map((h) => (
+                <li key={h.id} className="relative">
+                  <span className="absolute top-2 -left-[27px] size-3 rounded-full border-2 border-surface bg-primary" aria-hidden="true" />
+                  <p className="font-semibold">{historyText(t, h)}</p>
+                  <p className="tabular text-sm text-ink-muted">
+                    <time dateTime={h.at.toISOString()}>{dateTime(h.at)}</time>・{t(`history.actor.${h.actorType}`)}
+                    {h.detail.stepUp ? `・${t('history.stepUp')}` : ''}
+                  </p>
+                </li>
+              ))}
+            </ol>
+          </Card>
+        )}
+      </Section>
+
+      <Section id="danger" title={t('link.dangerTitle')}>
+        <Card className="space-y-4 border-critical/40">
+          {final ? (
+            <p className="font-semibold">{t('link.alreadyStopped')}</p>
+          ) : (
+            <>
+              <p>{t('link.dangerBody', { provider: name })}</p>
+              <StopLink linkId={link.id} version={link.version} providerName={name} />
+            </>
+          )}
+        </Card>
+      </Section>
+    </div>
+  );
+}
+
+const KNOWN_EVENTS = new Set([
+  'consent_given',
+  'consent_renewed',
+  'item_granted',
+  'item_revoked',
+  'link_revoked',
+  'link_expired',
+  'link_suspended',
+  'link_resumed',
+  'link_terminated',
+  'chained_connection_stop_requested',
+]);
+
+function historyText(t: Awaited<ReturnType<typeof getTranslations>>, h: { event: string; item: PermissionItem | null; detail: Record<string, unknown> }): string {
+  if (!KNOWN_EVENTS.has(h.event)) return t('history.unknown', { event: h.event });
+  return t(`history.${h.event}` as 'history.consent_given', {
+    item: h.item ? t(`items.${h.item}.name`) : '',
+    name: typeof h.detail.name === 'string' ? h.detail.name : '',
+  });
+}
+

@@ -1,0 +1,41 @@
+'use client';
+
+import { useActionState } from 'react';
+import { useTranslations } from 'next-intl';
+import { CloseDialogOn, Dialog } from '@/components/ui/dialog';
+import { buttonClass } from '@/components/ui/button';
+import { ActionResult } from './action-result';
+import { stopLinkAction, type ActionState } from './actions';
+import { DialogButtons } from './item-switch';
+
+/** Art. 5.1 "Stop this link", behind a dialog that states the consequences. */
+export function StopLink({ linkId, version, providerName }: { linkId: string; version: number; providerName: string }) {
+  const t = useTranslations();
+  const [state, action] = useActionState<ActionState, FormData>(stopLinkAction, { status: 'idle' });
+  return (
+    <div className="space-y-3">
+      <Dialog
+        title={t('dialogs.stopTitle', { provider: providerName })}
+        trigger={(open) => (
+          <button type="button" onClick={open} className={buttonClass('danger')}>
+            {t('link.stop')}
+          </button>
+        )}
+      >
+        <form action={action} className="space-y-4">
+          <CloseDialogOn signal={state.status === 'success' ? state.at : 0} />
+          <input type="hidden" name="linkId" value={linkId} />
+          <input type="hidden" name="version" value={version} />
+          <ul className="list-disc space-y-2 pl-5">
+            <li>{t('dialogs.stopConsequences1', { provider: providerName })}</li>
+            <li>{t('dialogs.stopConsequences2', { provider: providerName })}</li>
+            <li>{t('dialogs.stopConsequences3', { provider: providerName })}</li>
+          </ul>
+          {state.status === 'error' ? <ActionResult state={state} /> : null}
+          <DialogButtons confirm={t('dialogs.stopConfirm')} danger />
+        </form>
+      </Dialog>
+      <ActionResult state={state.status === 'success' ? state : { status: 'idle' }} />
+    </div>
+  );
+}
