@@ -26,7 +26,9 @@ export async function LinkCard({ link, now }: { link: LinkSummaryDTO; now: Date 
             {legalName}・{t('dashboard.registration', { number: link.provider.registrationNumber })}
           </p>
         </div>
-        <StatusBadge status={link.displayStatus} label={t(`status.${link.displayStatus}`)} />
+        <div className="basis-full sm:basis-auto">
+          <StatusBadge status={link.displayStatus} label={t(`status.${link.displayStatus}`)} />
+        </div>
       </div>
 
       {link.displayStatus === 'suspended' || link.displayStatus === 'terminated' ? (
@@ -55,6 +57,12 @@ export async function LinkCard({ link, now }: { link: LinkSummaryDTO; now: Date 
             <>
               <dt className="text-ink-muted">{t('dashboard.expires')}</dt>
               <dd className="tabular">{t('dashboard.expiredOn', { date: format.dateTime(link.expiresAt, 'date') })}</dd>
+            </>
+          ) : null}
+          {link.status === 'revoked' || link.status === 'terminated' ? (
+            <>
+              <dt className="text-ink-muted">{t(`status.${link.status}`)}</dt>
+              <dd className="tabular">{t('dashboard.stoppedOn', { date: format.dateTime(link.statusChangedAt, 'date') })}</dd>
             </>
           ) : null}
           <dt className="text-ink-muted">{t('dashboard.lastUsed')}</dt>

@@ -1,7 +1,8 @@
 import type { HTMLAttributes, ReactNode } from 'react';
 
-export function Card({ className = '', ...props }: HTMLAttributes<HTMLDivElement>) {
-  return <div className={`rounded-[var(--radius-card)] border border-line bg-surface p-5 shadow-[0_1px_2px_rgb(16_24_40/0.04)] sm:p-6 ${className}`} {...props} />;
+/** A white card. `flush` drops the padding for lists whose rows carry their own. */
+export function Card({ className = '', flush = false, ...props }: HTMLAttributes<HTMLDivElement> & { flush?: boolean }) {
+  return <div className={`rounded-[var(--radius-card)] border border-line bg-surface shadow-[0_1px_2px_rgb(16_24_40/0.04)] ${flush ? '' : 'p-5 sm:p-6'} ${className}`} {...props} />;
 }
 
 /** A titled section of a page: an <h2> and its content, linked by aria-labelledby. */

@@ -54,6 +54,7 @@ export type LinkSummaryDTO = {
   consentedAt: Date;
   lastUsedAt: Date | null;
   expiresAt: Date;
+  statusChangedAt: Date;
   items: LinkItemDTO[];
   chainedConnections: ChainedConnectionDTO[];
 };
@@ -70,7 +71,6 @@ export type HistoryEntryDTO = {
 
 export type LinkDetailDTO = LinkSummaryDTO & {
   version: number;
-  statusChangedAt: Date;
   terms: { id: string; revisedOn: string; effectiveFrom: Date };
   accounts: LinkAccountDTO[];
   history: HistoryEntryDTO[];
@@ -167,6 +167,7 @@ function assemble(
     consentedAt: row.consentedAt,
     lastUsedAt: row.lastUsedAt,
     expiresAt: row.expiresAt,
+    statusChangedAt: row.statusChangedAt,
     items,
     chainedConnections: chained,
   };
@@ -226,7 +227,6 @@ export async function getLink(db: Executor, principal: CustomerPrincipal, linkId
   return {
     ...assemble(row, loaded, now),
     version: row.version,
-    statusChangedAt: row.statusChangedAt,
     terms: termsRow,
     accounts: accountRows.map(({ accountNumber, ...a }) => ({ ...a, maskedNumber: maskAccountNumber(accountNumber) })),
     history,

@@ -84,7 +84,7 @@ export default async function TermsPage() {
       ))}
 
       <Section id="history" title={t('history')}>
-        <Card className="p-0 sm:p-0">
+        <Card flush>
           <table className="w-full text-left text-sm">
             <thead className="border-b border-line text-ink-muted">
               <tr>

@@ -4,14 +4,39 @@ import { useActionState } from 'react';
 import { useTranslations } from 'next-intl';
 import { CloseDialogOn, Dialog } from '@/components/ui/dialog';
 import { buttonClass } from '@/components/ui/button';
+import { ShieldIcon } from '@/components/ui/icons';
 import { ActionResult } from './action-result';
 import { requestChainedStopAction, type ActionState } from './actions';
 import { DialogButtons } from './item-switch';
 
 /** Ask the provider to stop passing data to one chained connection (recorded in history). */
-export function ChainedStop({ linkId, chainedConnectionId, name, providerName }: { linkId: string; chainedConnectionId: string; name: string; providerName: string }) {
+export function ChainedStop({
+  linkId,
+  chainedConnectionId,
+  name,
+  providerName,
+  requested,
+}: {
+  linkId: string;
+  chainedConnectionId: string;
+  name: string;
+  providerName: string;
+  /** "Stop requested on …", once asked: rendered here so the result message survives the refresh. */
+  requested: string | null;
+}) {
   const t = useTranslations();
   const [state, action] = useActionState<ActionState, FormData>(requestChainedStopAction, { status: 'idle' });
+  if (requested) {
+    return (
+      <div className="space-y-2">
+        <ActionResult state={state.status === 'success' ? state : { status: 'idle' }} />
+        <p className="inline-flex items-center gap-1.5 text-sm font-semibold text-ink-muted">
+          <ShieldIcon />
+          {requested}
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="space-y-2">
       <Dialog

@@ -66,7 +66,7 @@ export default async function LinkPage({ params }: Params) {
               {legalName}・{t('dashboard.registration', { number: link.provider.registrationNumber })}
             </p>
           </div>
-          <div className="flex flex-col items-start gap-1 sm:items-end" data-testid="link-status">
+          <div className="flex basis-full flex-col items-start gap-1 sm:basis-auto sm:items-end" data-testid="link-status">
             <StatusBadge status={link.displayStatus} label={t(`status.${link.displayStatus}`)} />
             <span className="text-xs text-ink-muted">{t('link.statusSince', { date: date(link.statusChangedAt) })}</span>
           </div>
@@ -106,7 +106,7 @@ export default async function LinkPage({ params }: Params) {
         if (items.length === 0) return null;
         return (
           <Section key={group} id={`group-${group}`} title={t(`groups.${group}`)} lead={t(`groups.${group}Hint`)}>
-            <Card className="divide-y divide-line p-0 sm:p-0">
+            <Card flush className="divide-y divide-line">
               {items.map((item) => {
                 const state = link.items.find((i) => i.item === item)!;
                 const nameId = `item-${item}-name`;
@@ -148,7 +148,7 @@ export default async function LinkPage({ params }: Params) {
       })}
 
       <Section id="accounts" title={t('link.accounts')} lead={t('link.accountsLead')}>
-        <Card className="p-0 sm:p-0">
+        <Card flush>
           <ul className="divide-y divide-line">
             {link.accounts.map((a) => (
               <li key={a.id} className="flex flex-wrap justify-between gap-2 px-5 py-3 sm:px-6">
@@ -180,13 +180,14 @@ export default async function LinkPage({ params }: Params) {
                     <dt className="text-ink-muted">{t('link.chainedItems')}</dt>
                     <dd>{c.items.map((i) => t(`items.${i}.name`)).join(locale === 'en' ? ', ' : '、')}</dd>
                   </dl>
-                  {c.stopRequestedAt ? (
-                    <p className="inline-flex items-center gap-1.5 text-sm font-semibold text-ink-muted">
-                      <ShieldIcon />
-                      {t('link.stopRequested', { date: dateTime(c.stopRequestedAt) })}
-                    </p>
-                  ) : !final ? (
-                    <ChainedStop linkId={link.id} chainedConnectionId={c.id} name={c.name} providerName={name} />
+                  {c.stopRequestedAt || !final ? (
+                    <ChainedStop
+                      linkId={link.id}
+                      chainedConnectionId={c.id}
+                      name={c.name}
+                      providerName={name}
+                      requested={c.stopRequestedAt ? t('link.stopRequested', { date: dateTime(c.stopRequestedAt) }) : null}
+                    />
                   ) : null}
                 </Card>
               </li>
@@ -233,14 +234,7 @@ export default async function LinkPage({ params }: Params) {
 
       <Section id="danger" title={t('link.dangerTitle')}>
         <Card className="space-y-4 border-critical/40">
-          {final ? (
-            <p className="font-semibold">{t('link.alreadyStopped')}</p>
-          ) : (
-            <>
-              <p>{t('link.dangerBody', { provider: name })}</p>
-              <StopLink linkId={link.id} version={link.version} providerName={name} />
-            </>
-          )}
+          <StopLink linkId={link.id} version={link.version} providerName={name} stopped={final} />
         </Card>
       </Section>
     </div>

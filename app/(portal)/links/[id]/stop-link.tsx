@@ -9,11 +9,21 @@ import { stopLinkAction, type ActionState } from './actions';
 import { DialogButtons } from './item-switch';
 
 /** Art. 5.1 "Stop this link", behind a dialog that states the consequences. */
-export function StopLink({ linkId, version, providerName }: { linkId: string; version: number; providerName: string }) {
+export function StopLink({ linkId, version, providerName, stopped }: { linkId: string; version: number; providerName: string; stopped: boolean }) {
   const t = useTranslations();
   const [state, action] = useActionState<ActionState, FormData>(stopLinkAction, { status: 'idle' });
+  // Rendered in both states so the result message survives the page's refresh after the stop.
+  if (stopped) {
+    return (
+      <div className="space-y-3">
+        <ActionResult state={state.status === 'success' ? state : { status: 'idle' }} />
+        <p className="font-semibold">{t('link.alreadyStopped')}</p>
+      </div>
+    );
+  }
   return (
     <div className="space-y-3">
+      <p>{t('link.dangerBody', { provider: providerName })}</p>
       <Dialog
         title={t('dialogs.stopTitle', { provider: providerName })}
         trigger={(open) => (

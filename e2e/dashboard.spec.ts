@@ -1,0 +1,55 @@
+import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations } from './support/axe';
+import { STORAGE } from './support/users';
+
+test.use({ storageState: STORAGE.demo });
+
+const STATUS_WORDS = {
+  active: '連携中',
+  expiring_soon: 'まもなく有効期限',
+  expired: '有効期限切れ（再認証が必要）',
+  suspended: '当行により停止中',
+  revoked: '連携停止済み',
+  terminated: '提供終了',
+};
+
+test('the dashboard shows every link status in words, attention first', async ({ page }) => {
+  await page.goto('/');
+  const cards = page.getByTestId('link-card');
+  await expect(cards).toHaveCount(6);
+  for (const [status, words] of Object.entries(STATUS_WORDS)) {
+    const card = page.locator(`[data-testid=link-card][data-status=${status}]`);
+    await expect(card, status).toHaveCount(1);
+    await expect(card.locator('span[data-status]')).toHaveText(words);
+  }
+  // needs attention (suspended, expired, expiring soon) comes first
+  const order = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  expect(order.slice(0, 3)).toEqual(['suspended', 'expired', 'expiring_soon']);
+  await expect(page.getByTestId('dashboard-summary')).toContainText('連携 6 件');
+  await expect(page.getByTestId('dashboard-summary')).toContainText('確認が必要な連携 3 件');
+  // suspension reason (2) in plain words, never "fraud"
+  await expect(page.locator('[data-status=suspended]').getByText('セキュリティ上の理由により停止しています')).toBeVisible();
+  // chained connections under their provider; expiry with days left
+  const expiring = page.locator('[data-testid=link-card][data-status=expiring_soon]');
+  await expect(expiring).toContainText('ポイントモール');
+  await expect(expiring).toContainText(/あと \d+ 日/);
+  await expectNoAxeViolations(page);
+});
+
+test('the dashboard works at 390 px wide without horizontal scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/');
+  await expect(page.getByTestId('link-card').first()).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expectNoAxeViolations(page);
+});
+
+test('the English dashboard uses the English item names and statuses', async ({ page, context }) => {
+  await context.addCookies([{ name: 'NEXT_LOCALE', value: 'en', domain: 'localhost', path: '/' }]);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Manage linked services' })).toBeVisible();
+  await expect(page.locator('[data-status=suspended]').getByText('Suspended by the bank')).toBeVisible();
+  await expect(page.locator('[data-status=active]').getByText('Registered payees')).toBeVisible();
+  await expectNoAxeViolations(page);
+});

@@ -1,0 +1,14 @@
+import { expect, type Page } from '@playwright/test';
+import { freshOtp } from './otp';
+
+/** Signs in through the real two-step form (Japanese UI): password, then the one-time password. */
+export async function signIn(page: Page, user: { logonId: string; password: string; totpSecret: string }, next = '/'): Promise<void> {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('ログオンID').fill(user.logonId);
+  await page.getByLabel('ログオンパスワード').fill(user.password);
+  await page.getByRole('button', { name: '次へ' }).click();
+  await expect(page).toHaveURL(/\/login\/otp/);
+  await page.getByLabel('ワンタイムパスワード').fill(await freshOtp(user.totpSecret));
+  await page.getByRole('button', { name: 'ログオンする' }).click();
+  await expect(page).toHaveURL(new RegExp(`${next.replace(/[/]/g, '\\/')}$`));
+}
