@@ -40,7 +40,9 @@ export function proxy(request: NextRequest): NextResponse {
   response.headers.set('Content-Security-Policy', csp);
   response.headers.set('X-Frame-Options', 'DENY');
   response.headers.set('X-Content-Type-Options', 'nosniff');
-  response.headers.set('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: with no-referrer Chrome sends `Origin: null` on a form post made before
+  // hydration, and Next refuses that Server Action (its CSRF check). No referrer leaves the site either way.
+  response.headers.set('Referrer-Policy', 'same-origin');
   response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
   response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   response.headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');

@@ -87,12 +87,26 @@ test.describe('sign-in (Art. 2.1: logon ID + password, then a one-time password)
     await context.close();
   });
 
+  test('sign-in works before (or without) JavaScript: the forms post natively', async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByLabel('ログオンID').fill(DEMO.logonId);
+    await page.getByLabel('ログオンパスワード').fill(DEMO.password);
+    await page.getByRole('button', { name: '次へ' }).click();
+    await expect(page).toHaveURL(/\/login\/otp/);
+    await page.getByLabel('ワンタイムパスワード').fill(await freshOtp(DEMO.totpSecret));
+    await page.getByRole('button', { name: 'ログオンする' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: '連携サービスの管理' })).toBeVisible();
+    await context.close();
+  });
+
   test('the portal redirects to sign-in without a session, and pages are not frameable', async ({ page }) => {
     const response = await page.goto('/');
     await expect(page).toHaveURL(/\/login\?next=%2F/);
     expect(response?.headers()['x-frame-options']).toBe('DENY');
     expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
-    expect(response?.headers()['referrer-policy']).toBe('no-referrer');
+    expect(response?.headers()['referrer-policy']).toBe('same-origin');
     await expectNoAxeViolations(page);
   });
 });

@@ -15,7 +15,8 @@ const schema = z.object({
   AUTH_SECRET: z.string().min(32).optional(),
 });
 
-const parsed = schema.safeParse(process.env);
+// An empty variable (e.g. `DATABASE_URL=` in an env file) counts as unset.
+const parsed = schema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')));
 if (!parsed.success) {
   throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
 }

@@ -19,8 +19,14 @@ export const currentCustomer = cache(async (): Promise<CustomerPrincipal | null>
   return { kind: 'customer', customerId: live.customerId, sessionId };
 });
 
+/** The signed-in customer, or a redirect to sign-in (saying so when an idle or old session ended). */
 export async function requireCustomer(returnTo?: string): Promise<CustomerPrincipal> {
   const principal = await currentCustomer();
-  if (!principal) redirect(returnTo ? `/login?next=${encodeURIComponent(returnTo)}` : '/login');
-  return principal;
+  if (principal) return principal;
+  const hadSession = Boolean((await auth())?.sid);
+  const params = new URLSearchParams();
+  if (returnTo) params.set('next', returnTo);
+  if (hadSession) params.set('ended', '1');
+  const query = params.toString();
+  redirect(query ? `/login?${query}` : '/login');
 }

@@ -1,7 +1,7 @@
 import 'server-only';
-import path from 'node:path';
-import { env, isSandbox } from '@/lib/env';
-import { openPglite, openPostgres, type Database, type Db } from './connect';
+import { isSandbox } from '@/lib/env';
+import type { Database, Db } from './connect';
+import { openConfiguredDatabase } from './open';
 import { seedDatabase } from './seed';
 
 export type { Db, Executor, Tx } from './connect';
@@ -10,9 +10,7 @@ export type { Db, Executor, Tx } from './connect';
 const globalForDb = globalThis as typeof globalThis & { __renkeiDb?: Promise<Database> };
 
 async function open(): Promise<Database> {
-  const database = env.DATABASE_URL
-    ? await openPostgres(env.DATABASE_URL)
-    : await openPglite(path.join(process.cwd(), 'data', env.PGLITE_DIR));
+  const database = await openConfiguredDatabase();
   await seedDatabase(database.db, { sandbox: isSandbox });
   return database;
 }

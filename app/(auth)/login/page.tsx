@@ -28,6 +28,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <p className="text-ink-muted">{t('lead')}</p>
         </div>
         {params.signedOut ? <Alert tone="success" live="polite">{t('signedOut')}</Alert> : null}
+        {params.ended ? <Alert tone="warning" live="polite">{t('sessionEnded')}</Alert> : null}
         <PasswordForm next={next} />
       </Card>
       <p className="flex gap-2 text-sm text-ink-muted">

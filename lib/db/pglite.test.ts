@@ -1,0 +1,83 @@
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { openPglite } from './connect';
+import { acquireDirLock, PgliteDirLockedError } from './pglite-lock';
+
+const run = promisify(execFile);
+
+// These always use PGlite: they prove properties of the embedded single-connection mode.
+describe('embedded PGlite', () => {
+  it('never interleaves two transactions on its single connection (no lost update)', async () => {
+    const database = await openPglite(null);
+    try {
+      await database.db.execute(sql`create table counter (n int not null)`);
+      await database.db.execute(sql`insert into counter values (0)`);
+      // Read-modify-write with a pause in between: interleaved transactions would lose increments.
+      await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          database.db.transaction(async (tx) => {
+            const rows = await tx.execute<{ n: number }>(sql`select n from counter`);
+            const n = Number((rows as unknown as { rows: { n: number }[] }).rows[0]?.n);
+            await new Promise((resolve) => setTimeout(resolve, (i * 7) % 5));
+            await tx.execute(sql`update counter set n = ${n + 1}`);
+          }),
+        ),
+      );
+      // A query outside a transaction waits for the open one and never sees its uncommitted work.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const open = database.db.transaction(async (tx) => {
+        await tx.execute(sql`update counter set n = -1`);
+        await gate;
+        tx.rollback();
+      });
+      const outside = database.db.execute(sql`select n from counter`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      release();
+      await expect(open).rejects.toThrow();
+      const seen = (await outside) as unknown as { rows: { n: number }[] };
+      expect(seen.rows[0]?.n).toBe(25);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses a second process on the same data folder with a clear message', async () => {
+    const name = `lock-test-${process.pid}-${Date.now()}`;
+    const dir = path.join(process.cwd(), 'data', name);
+    const database = await openPglite(dir);
+    try {
+      const child = run(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/db-migrate.ts'], {
+        env: { ...process.env, PGLITE_DIR: name, DATABASE_URL: '' },
+      });
+      await expect(child).rejects.toMatchObject({ stderr: expect.stringMatching(/is in use by process \d+.*one process per data folder/s) });
+    } finally {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(fs.existsSync(`${dir}.lock`)).toBe(false);
+  });
+
+  it('takes over a lock left by a process that is gone, and refuses one held by a live process', async () => {
+    const dir = path.join(os.tmpdir(), `renkei-lock-${process.pid}-${Date.now()}`);
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      fs.writeFileSync(`${dir}.lock`, String(sleeper.pid));
+      expect(() => acquireDirLock(dir)).toThrow(PgliteDirLockedError);
+      sleeper.kill();
+      await new Promise((resolve) => sleeper.once('exit', resolve));
+      const release = acquireDirLock(dir);
+      expect(fs.readFileSync(`${dir}.lock`, 'utf8')).toBe(String(process.pid));
+      release();
+      expect(fs.existsSync(`${dir}.lock`)).toBe(false);
+    } finally {
+      sleeper.kill();
+      fs.rmSync(`${dir}.lock`, { force: true });
+    }
+  });
+});
