@@ -6,7 +6,16 @@ const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // One PGlite (and later one oidc-provider) per process: keep them out of the bundles.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres'],
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'oidc-provider'],
+  async rewrites() {
+    return {
+      beforeFiles: [
+        // RFC 8414 discovery for the issuer <origin>/oauth, and the authorization server itself.
+        { source: '/.well-known/oauth-authorization-server/oauth', destination: '/api/oauth/.well-known/oauth-authorization-server' },
+        { source: '/oauth/:path*', destination: '/api/oauth/:path*' },
+      ],
+    };
+  },
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,

@@ -1,4 +1,3 @@
-import 'server-only';
 import { z } from 'zod';
 
 // The one place that reads process.env (STYLE: env read once, validated).
@@ -13,6 +12,11 @@ const schema = z.object({
   // sandbox: demo data and demo users are seeded; production: none.
   RENKEI_MODE: z.enum(['sandbox', 'production']).default('sandbox'),
   AUTH_SECRET: z.string().min(32).optional(),
+  // The public origin (scheme://host[:port]); the OAuth issuer is <origin>/oauth. Sandbox: from the request.
+  PUBLIC_ORIGIN: z.string().url().optional(),
+  // Authorization server keys (production): a private JWKS (JSON) and cookie-signing keys (comma separated).
+  OAUTH_JWKS: z.string().optional(),
+  OAUTH_COOKIE_KEYS: z.string().optional(),
 });
 
 // An empty variable (e.g. `DATABASE_URL=` in an env file) counts as unset.

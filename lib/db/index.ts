@@ -1,4 +1,3 @@
-import 'server-only';
 import { isSandbox } from '@/lib/env';
 import type { Database, Db } from './connect';
 import { openConfiguredDatabase } from './open';

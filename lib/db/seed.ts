@@ -4,6 +4,8 @@ import { computeExpiresAt, type LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import type { AccountType } from '@/lib/domain/accounts';
 import { termsDocuments } from '@/lib/terms/documents';
+import { parseRegistration, registerProvider } from '@/lib/providers/registration';
+import demoProviderRegistration from '@/examples/demo-provider/registration.json';
 import type { Db, Executor } from './connect';
 import {
   accounts,
@@ -146,19 +148,6 @@ const PROVIDERS: ProviderSeed[] = [
     status: 'terminated',
     chained: [],
   },
-  {
-    key: 'demo',
-    clientId: 'demo-provider',
-    nameJa: 'デモ連携アプリ',
-    nameEn: 'Demo Provider',
-    legalNameJa: 'Renkei サンドボックス（デモ）',
-    legalNameEn: 'Renkei Sandbox (demo)',
-    registrationNumber: 'サンドボックス（電代）第0号',
-    permittedItems: ['balances', 'statements', 'payees', 'transfers'],
-    inactivityDays: 90,
-    status: 'active',
-    chained: [{ name: 'デモ分析サービス', purposeJa: '家計の傾向分析（デモ）', purposeEn: 'Spending trend analysis (demo)', items: ['statements'], since: '2026-01-01' }],
-  },
 ];
 
 type LinkSeed = {
@@ -263,6 +252,8 @@ async function seedCustomer(db: Executor, user: (typeof DEMO_USERS)[number], ind
 }
 
 async function seedSandbox(db: Executor, now: Date): Promise<void> {
+  // The demo provider (examples/demo-provider) is registered the way any provider is (SPEC §7).
+  await registerProvider(db, parseRegistration(demoProviderRegistration, true), now);
   const providerIds = new Map<string, string>();
   for (const p of PROVIDERS) {
     const [row] = await db

@@ -3,3 +3,4 @@ export * from './customers';
 export * from './providers';
 export * from './terms';
 export * from './links';
+export * from './oauth';

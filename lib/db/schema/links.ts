@@ -38,6 +38,8 @@ export const links = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    // The oidc-provider grant behind the provider's tokens; revoked with the link.
+    grantId: text('grant_id'),
     // Optimistic concurrency: bumped by every change, checked by the portal's forms.
     version: integer('version').notNull().default(1),
   },

@@ -1,4 +1,4 @@
-import { date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { date, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { permissionItemEnum, providerStatusEnum } from './enums';
 
 export const providers = pgTable('providers', {
@@ -17,6 +17,10 @@ export const providers = pgTable('providers', {
   inactivityDays: integer('inactivity_days').notNull().default(90),
   status: providerStatusEnum('status').notNull().default('active'),
   websiteUrl: text('website_url'),
+  // RFC 7591 client metadata (redirect_uris, jwks, token_endpoint_auth_method, …) served to oidc-provider.
+  clientMetadata: jsonb('client_metadata').$type<Record<string, unknown>>().notNull().default({}),
+  // Where Security Event Tokens are pushed (issue: provider notifications).
+  eventsEndpoint: text('events_endpoint'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { importJWK, type JWK } from 'jose';
+import * as oauth from 'oauth4webapi';
+
+// A provider's back end, as the tests (and integrators) drive it: PAR + PKCE + private_key_jwt + DPoP.
+export const DEMO_CLIENT_ID = 'demo-provider';
+export const DEMO_REDIRECT_URI = 'http://localhost:4000/callback';
+
+const insecure = { [oauth.allowInsecureRequests]: true } as const;
+
+export async function demoClientKey(): Promise<{ key: CryptoKey; kid: string }> {
+  const file = path.join(process.cwd(), 'examples', 'demo-provider', 'private-jwks.json');
+  const jwk = (JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: (JWK & { kid: string })[] }).keys[0]!;
+  return { key: (await importJWK(jwk, jwk.alg ?? 'ES256')) as CryptoKey, kid: jwk.kid };
+}
+
+export type ProviderSession = {
+  as: oauth.AuthorizationServer;
+  client: oauth.Client;
+  auth: oauth.ClientAuth;
+  dpop: oauth.DPoPHandle;
+  dpopKeys: CryptoKeyPair;
+  codeVerifier: string;
+  state: string;
+  authorizationUrl: string;
+  requestUri: string;
+};
+
+export async function discover(baseURL: string): Promise<oauth.AuthorizationServer> {
+  const issuer = new URL(`${baseURL}/oauth`);
+  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { ...insecure, algorithm: 'oidc' }));
+}
+
+/** Pushes an authorization request (PAR) and returns the URL to send the customer to. */
+export async function startLinking(baseURL: string, scope: string, options: { clientId?: string; redirectUri?: string } = {}): Promise<ProviderSession> {
+  const as = await discover(baseURL);
+  const client: oauth.Client = { client_id: options.clientId ?? DEMO_CLIENT_ID, token_endpoint_auth_signing_alg: 'ES256' };
+  const { key, kid } = await demoClientKey();
+  const auth = oauth.PrivateKeyJwt({ key, kid });
+  const dpopKeys = await oauth.generateKeyPair('ES256');
+  const dpop = oauth.DPoP(client, dpopKeys);
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const params = new URLSearchParams({
+    response_type: 'code',
+    redirect_uri: options.redirectUri ?? DEMO_REDIRECT_URI,
+    scope,
+    state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+  });
+  const response = await oauth.pushedAuthorizationRequest(as, client, auth, params, { ...insecure, DPoP: dpop });
+  const par = await oauth.processPushedAuthorizationResponse(as, client, response);
+  const url = new URL(as.authorization_endpoint!);
+  url.searchParams.set('client_id', client.client_id);
+  url.searchParams.set('request_uri', par.request_uri);
+  return { as, client, auth, dpop, dpopKeys, codeVerifier, state, authorizationUrl: url.toString(), requestUri: par.request_uri };
+}
+
+export async function redeemCode(session: ProviderSession, callbackUrl: string, redirectUri = DEMO_REDIRECT_URI) {
+  const params = oauth.validateAuthResponse(session.as, session.client, new URL(callbackUrl), session.state);
+  const response = await oauth.authorizationCodeGrantRequest(session.as, session.client, session.auth, params, redirectUri, session.codeVerifier, {
+    ...insecure,
+    DPoP: session.dpop,
+  });
+  return oauth.processAuthorizationCodeResponse(session.as, session.client, response);
+}
+
+export async function refresh(session: ProviderSession, refreshToken: string) {
+  const response = await oauth.refreshTokenGrantRequest(session.as, session.client, session.auth, refreshToken, { ...insecure, DPoP: session.dpop });
+  return oauth.processRefreshTokenResponse(session.as, session.client, response);
+}
+
+export async function revoke(session: ProviderSession, token: string): Promise<void> {
+  const response = await oauth.revocationRequest(session.as, session.client, session.auth, token, insecure);
+  await oauth.processRevocationResponse(response);
+}
+
+export async function introspect(session: ProviderSession, token: string) {
+  const response = await oauth.introspectionRequest(session.as, session.client, session.auth, token, insecure);
+  return oauth.processIntrospectionResponse(session.as, session.client, response);
+}

@@ -1,0 +1,103 @@
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Db } from '@/lib/db/connect';
+import { oauthRecords, providers } from '@/lib/db/schema';
+
+/**
+ * oidc-provider storage on the bank's database (PGlite or PostgreSQL). Clients are not stored
+ * here: they are the registered providers, and only an active provider is a client at all, so a
+ * suspended or terminated provider fails PAR, token and introspection at once.
+ */
+export function createAdapterClass(getDb: () => Promise<Db>) {
+  return class DrizzleAdapter implements Adapter {
+    constructor(private readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const db = await getDb();
+      const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
+      const row = {
+        model: this.model,
+        id,
+        payload: payload as Record<string, unknown>,
+        grantId: typeof payload.grantId === 'string' ? payload.grantId : null,
+        uid: typeof payload.uid === 'string' ? payload.uid : null,
+        userCode: typeof payload.userCode === 'string' ? payload.userCode : null,
+        expiresAt,
+      };
+      await db
+        .insert(oauthRecords)
+        .values(row)
+        .onConflictDoUpdate({ target: [oauthRecords.model, oauthRecords.id], set: { payload: row.payload, grantId: row.grantId, uid: row.uid, userCode: row.userCode, expiresAt } });
+    }
+
+    private async findWhere(condition: ReturnType<typeof eq>): Promise<AdapterPayload | undefined> {
+      const db = await getDb();
+      const [row] = await db
+        .select({ payload: oauthRecords.payload, consumedAt: oauthRecords.consumedAt })
+        .from(oauthRecords)
+        .where(and(eq(oauthRecords.model, this.model), condition, or(isNull(oauthRecords.expiresAt), gt(oauthRecords.expiresAt, new Date()))))
+        .limit(1);
+      if (!row) return undefined;
+      return { ...row.payload, ...(row.consumedAt ? { consumed: Math.floor(row.consumedAt.getTime() / 1000) } : {}) } as AdapterPayload;
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.model === 'Client') return findClient(await getDb(), id);
+      return this.findWhere(eq(oauthRecords.id, id));
+    }
+
+    findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return this.findWhere(eq(oauthRecords.uid, uid));
+    }
+
+    findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return this.findWhere(eq(oauthRecords.userCode, userCode));
+    }
+
+    /** One conditional update: of two parallel redemptions of a code, exactly one consumes it. */
+    async consume(id: string): Promise<void> {
+      const db = await getDb();
+      const consumed = await db
+        .update(oauthRecords)
+        .set({ consumedAt: new Date() })
+        .where(and(eq(oauthRecords.model, this.model), eq(oauthRecords.id, id), isNull(oauthRecords.consumedAt)))
+        .returning({ id: oauthRecords.id });
+      if (consumed.length === 0) {
+        if (this.model === 'PushedAuthorizationRequest') throw new errors.InvalidRequestUri('request_uri already used');
+        throw new errors.InvalidGrant('grant already consumed');
+      }
+    }
+
+    async destroy(id: string): Promise<void> {
+      const db = await getDb();
+      await db.delete(oauthRecords).where(and(eq(oauthRecords.model, this.model), eq(oauthRecords.id, id)));
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      const db = await getDb();
+      await db.delete(oauthRecords).where(and(eq(oauthRecords.model, this.model), eq(oauthRecords.grantId, grantId)));
+    }
+  };
+}
+
+async function findClient(db: Db, clientId: string): Promise<AdapterPayload | undefined> {
+  const [row] = await db
+    .select({ metadata: providers.clientMetadata, status: providers.status })
+    .from(providers)
+    .where(eq(providers.clientId, clientId))
+    .limit(1);
+  if (!row || row.status !== 'active') return undefined;
+  return { ...row.metadata, client_id: clientId } as AdapterPayload;
+}
+
+/** Removes expired rows (codes, tokens, DPoP and assertion replay records). */
+export async function purgeExpiredOauthRecords(db: Db, now: Date = new Date()): Promise<number> {
+  const removed = await db.delete(oauthRecords).where(lt(oauthRecords.expiresAt, now)).returning({ id: oauthRecords.id });
+  return removed.length;
+}
+
+/** Ends every token, code and the grant itself in the caller's transaction (link stopped). */
+export async function revokeGrantRecords(tx: Pick<Db, 'delete'>, grantId: string): Promise<void> {
+  await tx.delete(oauthRecords).where(or(eq(oauthRecords.grantId, grantId), and(eq(oauthRecords.model, 'Grant'), eq(oauthRecords.id, grantId))));
+}
+

@@ -1,0 +1,124 @@
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { getDb } from '@/lib/db';
+import { PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
+import { env, isSandbox } from '@/lib/env';
+import { createAdapterClass } from './adapter';
+import { loadOauthKeys } from './keys';
+import { onGrantRevoked } from './lifecycle';
+import { renderOauthError } from './render-error';
+import { apiResource } from './scopes';
+
+const ACCESS_TOKEN_TTL = 10 * 60; // s
+const AUTHORIZATION_CODE_TTL = 60; // s: single use and short (FAPI 2.0)
+const DEFAULT_LINK_DAYS = 90;
+
+async function createProvider(origin: string): Promise<Provider> {
+  const issuer = `${origin}/oauth`;
+  const resource = apiResource(origin);
+  const keys = await loadOauthKeys();
+
+  const configuration: Configuration = {
+    adapter: createAdapterClass(getDb),
+    jwks: keys.jwks as Configuration['jwks'],
+    cookies: {
+      keys: keys.cookieKeys,
+      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      short: { httpOnly: true, sameSite: 'lax', signed: true },
+    },
+    // Only the authorization code flow, only private_key_jwt, PKCE S256, PAR required (FAPI 2.0 SP).
+    responseTypes: ['code'],
+    clientAuthMethods: ['private_key_jwt'],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'PS256',
+      dpop_bound_access_tokens: true,
+      id_token_signed_response_alg: 'PS256',
+    },
+    routes: {
+      authorization: '/authorize',
+      pushed_authorization_request: '/par',
+      token: '/token',
+      revocation: '/revoke',
+      introspection: '/introspect',
+      jwks: '/jwks',
+    },
+    enabledJWA: {
+      clientAuthSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
+      dPoPSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
+      idTokenSigningAlgValues: ['PS256'],
+      requestObjectSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
+    },
+    pkce: { required: () => true },
+    scopes: ['openid', 'offline_access'],
+    allowOmittingSingleRegisteredRedirectUri: false,
+    acceptQueryParamAccessTokens: false,
+    features: {
+      devInteractions: { enabled: false },
+      fapi: { enabled: true, profile: '2.0' },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true, allowUnregisteredRedirectUris: false },
+      dPoP: { enabled: true },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      userinfo: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      registration: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => resource,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, indicator) => {
+          if (indicator !== resource) throw new errors.InvalidTarget();
+          return { scope: PERMISSION_ITEM_IDS.join(' '), audience: resource, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL };
+        },
+      },
+    },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL,
+      AuthorizationCode: AUTHORIZATION_CODE_TTL,
+      Interaction: 30 * 60,
+      Session: 30 * 60,
+      // Bounded by the link's inactivity period (Art. 4); the link itself is checked on every use.
+      Grant: DEFAULT_LINK_DAYS * 24 * 3600,
+      RefreshToken: DEFAULT_LINK_DAYS * 24 * 3600,
+      IdToken: 10 * 60,
+    },
+    // A refresh token for every code (the link lives beyond one access token); FAPI 2.0: not rotated.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: false,
+    // Consent is asked every time: never reuse an earlier grant of the browser session.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    // Art. 5.1: a provider that revokes a token stops the link.
+    revokeGrantPolicy: () => true,
+    interactions: { url: (_ctx, interaction) => `/consent/${interaction.uid}` },
+    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
+    renderError: renderOauthError,
+    discovery: { service_documentation: `${origin}/docs/providers` },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  provider.proxy = true;
+  provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
+    void onGrantRevoked(grantId, ctx.oidc.client?.clientId ?? null).catch((error: unknown) => console.error('[oauth] grant.revoked', error));
+  });
+  return provider;
+}
+
+const globalForOauth = globalThis as typeof globalThis & { __renkeiOauth?: Map<string, Promise<Provider>> };
+
+/** One provider per issuer and process, on globalThis (Next loads modules several times). */
+export function getOauthProvider(requestOrigin: string): Promise<Provider> {
+  const origin = env.PUBLIC_ORIGIN ?? (isSandbox ? requestOrigin : undefined);
+  if (!origin) throw new Error('PUBLIC_ORIGIN is required in production mode.');
+  globalForOauth.__renkeiOauth ??= new Map();
+  let provider = globalForOauth.__renkeiOauth.get(origin);
+  if (!provider) {
+    provider = createProvider(origin);
+    globalForOauth.__renkeiOauth.set(origin, provider);
+  }
+  return provider;
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Executor } from '@/lib/db/connect';
+import { chainedConnections, providers } from '@/lib/db/schema';
+import { PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
+
+const item = z.enum(PERMISSION_ITEM_IDS);
+
+const jwk = z
+  .object({ kty: z.enum(['RSA', 'EC', 'OKP']), kid: z.string().min(1).optional(), use: z.literal('sig').optional(), alg: z.string().optional() })
+  .passthrough()
+  .refine((k) => !('d' in k) && !('p' in k) && !('q' in k), 'jwks must hold public keys only (a private key was found)');
+
+function redirectUri(sandbox: boolean) {
+  return z
+    .string()
+    .url()
+    .refine((value) => {
+      const url = new URL(value);
+      if (url.hash) return false;
+      if (url.protocol === 'https:') return true;
+      // Sandbox only: http://localhost and http://127.0.0.1 on any port, so a provider can be tried locally.
+      return sandbox && url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
+    }, sandbox ? 'redirect URIs must be https (or http://localhost / http://127.0.0.1 in sandbox mode), without a fragment' : 'redirect URIs must be https, without a fragment');
+}
+
+/** SPEC §7: RFC 7591 client metadata plus a `renkei` object. */
+export function registrationSchema(sandbox: boolean) {
+  return z.object({
+    client_name: z.string().min(1).max(200),
+    redirect_uris: z.array(redirectUri(sandbox)).min(1).max(10),
+    token_endpoint_auth_method: z.literal('private_key_jwt'),
+    token_endpoint_auth_signing_alg: z.enum(['PS256', 'ES256', 'EdDSA']).optional(),
+    grant_types: z.array(z.enum(['authorization_code', 'refresh_token'])).optional(),
+    response_types: z.array(z.literal('code')).optional(),
+    dpop_bound_access_tokens: z.literal(true).optional(),
+    jwks: z.object({ keys: z.array(jwk).min(1) }),
+    renkei: z.object({
+      client_id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/).optional(),
+      name_ja: z.string().min(1).max(100),
+      name_en: z.string().min(1).max(100).optional(),
+      legal_name_ja: z.string().min(1).max(200).optional(),
+      legal_name_en: z.string().min(1).max(200).optional(),
+      registration_number: z.string().min(1).max(100),
+      permitted_items: z.array(item).min(1),
+      inactivity_days: z.number().int().min(1).max(365).default(90),
+      chained_connections: z
+        .array(
+          z.object({
+            name: z.string().min(1).max(100),
+            purpose: z.string().min(1).max(300).optional(),
+            purpose_ja: z.string().min(1).max(300).optional(),
+            purpose_en: z.string().min(1).max(300).optional(),
+            items: z.array(item).min(1),
+            since: z.string().date().optional(),
+          }),
+        )
+        .default([]),
+      events_endpoint: z.string().url().optional(),
+    }),
+  });
+}
+
+export type ProviderRegistration = z.infer<ReturnType<typeof registrationSchema>>;
+
+export class RegistrationError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid provider registration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'RegistrationError';
+  }
+}
+
+export function parseRegistration(input: unknown, sandbox: boolean): ProviderRegistration {
+  const parsed = registrationSchema(sandbox).safeParse(input);
+  if (!parsed.success) throw new RegistrationError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  const r = parsed.data;
+  const extra: string[] = [];
+  for (const [index, c] of r.renkei.chained_connections.entries()) {
+    const notPermitted = c.items.filter((i) => !r.renkei.permitted_items.includes(i));
+    if (notPermitted.length > 0) extra.push(`renkei.chained_connections.${index}.items: ${notPermitted.join(', ')} not in permitted_items`);
+    if (!c.purpose && !c.purpose_ja) extra.push(`renkei.chained_connections.${index}: purpose (or purpose_ja) is required`);
+  }
+  if (extra.length > 0) throw new RegistrationError(extra);
+  return r;
+}
+
+/** Registers a provider and its chained connections; returns its client_id. */
+export async function registerProvider(db: Executor, registration: ProviderRegistration, now: Date = new Date()): Promise<string> {
+  const { renkei, ...metadata } = registration;
+  const clientId = renkei.client_id ?? `prv-${randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  const [row] = await db
+    .insert(providers)
+    .values({
+      clientId,
+      nameJa: renkei.name_ja,
+      nameEn: renkei.name_en ?? registration.client_name,
+      legalNameJa: renkei.legal_name_ja ?? renkei.name_ja,
+      legalNameEn: renkei.legal_name_en ?? renkei.name_en ?? registration.client_name,
+      registrationNumber: renkei.registration_number,
+      permittedItems: renkei.permitted_items,
+      inactivityDays: renkei.inactivity_days,
+      clientMetadata: {
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        dpop_bound_access_tokens: true,
+        ...metadata,
+      },
+      eventsEndpoint: renkei.events_endpoint ?? null,
+    })
+    .onConflictDoNothing({ target: providers.clientId })
+    .returning({ id: providers.id });
+  if (!row) throw new RegistrationError([`renkei.client_id: ${clientId} is already registered`]);
+  if (renkei.chained_connections.length > 0) {
+    await db.insert(chainedConnections).values(
+      renkei.chained_connections.map((c) => ({
+        providerId: row.id,
+        name: c.name,
+        purposeJa: c.purpose_ja ?? c.purpose ?? '',
+        purposeEn: c.purpose_en ?? c.purpose ?? c.purpose_ja ?? '',
+        items: c.items,
+        since: c.since ?? now.toISOString().slice(0, 10),
+      })),
+    );
+  }
+  return clientId;
+}
