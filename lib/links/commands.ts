@@ -6,6 +6,8 @@ import { chainedConnectionStops, chainedConnections, linkHistory, linkItems, lin
 import { DomainError, regrantBlocker, requiresStepUp, revokeBlocker, stopBlocker } from '@/lib/domain/link-rules';
 import type { LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
+import { revokeGrantRecords, setGrantScope } from '@/lib/oauth/adapter';
+import { scopeFromItems } from '@/lib/oauth/scopes';
 
 type LockedLink = {
   id: string;
@@ -16,6 +18,7 @@ type LockedLink = {
   permittedItems: PermissionItem[];
   providerNameJa: string;
   providerNameEn: string;
+  grantId: string | null;
 };
 
 /**
@@ -34,6 +37,7 @@ async function lockOwnedLink(tx: Executor, principal: CustomerPrincipal, linkId:
       permittedItems: providers.permittedItems,
       providerNameJa: providers.nameJa,
       providerNameEn: providers.nameEn,
+      grantId: links.grantId,
     })
     .from(links)
     .innerJoin(providers, eq(providers.id, links.providerId))
@@ -93,6 +97,11 @@ export async function setItemGranted(db: Db, principal: CustomerPrincipal, chang
       .set(change.grant ? { granted: true, grantedAt: now } : { granted: false, revokedAt: now })
       .where(and(eq(linkItems.linkId, link.id), eq(linkItems.item, change.item)));
     const version = await bumpVersion(tx, link.id);
+    // The OAuth grant follows the link: a refresh yields exactly the items granted now.
+    if (link.grantId) {
+      const granted = await tx.select({ item: linkItems.item }).from(linkItems).where(and(eq(linkItems.linkId, link.id), eq(linkItems.granted, true)));
+      await setGrantScope(tx, link.grantId, scopeFromItems(granted.map((g) => g.item)));
+    }
     await tx.insert(linkHistory).values({
       linkId: link.id,
       at: now,
@@ -126,7 +135,9 @@ export async function stopLink(
     const link = await lockOwnedLink(tx, principal, input.linkId, input.expectedVersion);
     const blocker = stopBlocker(link);
     if (blocker) throw new DomainError(blocker);
-    const version = await bumpVersion(tx, link.id, { status: 'revoked', statusChangedAt: now });
+    // Tokens of a stopped link die with it, in the same transaction (no cache window).
+    if (link.grantId) await revokeGrantRecords(tx, link.grantId);
+    const version = await bumpVersion(tx, link.id, { status: 'revoked', statusChangedAt: now, grantId: null });
     await tx.insert(linkHistory).values({
       linkId: link.id,
       at: now,

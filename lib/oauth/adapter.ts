@@ -101,3 +101,21 @@ export async function revokeGrantRecords(tx: Pick<Db, 'delete'>, grantId: string
   await tx.delete(oauthRecords).where(or(eq(oauthRecords.grantId, grantId), and(eq(oauthRecords.model, 'Grant'), eq(oauthRecords.id, grantId))));
 }
 
+
+/**
+ * Sets a grant's scope for every resource to exactly the link's granted items (the customer
+ * revoked or re-granted an item in the portal): a refresh then yields the narrowed scope.
+ */
+export async function setGrantScope(tx: Pick<Db, 'select' | 'update'>, grantId: string, scope: string): Promise<void> {
+  const [row] = await tx
+    .select({ payload: oauthRecords.payload })
+    .from(oauthRecords)
+    .where(and(eq(oauthRecords.model, 'Grant'), eq(oauthRecords.id, grantId)));
+  if (!row) return;
+  const resources = (row.payload.resources ?? {}) as Record<string, string>;
+  const next = Object.fromEntries(Object.keys(resources).map((resource) => [resource, scope]));
+  await tx
+    .update(oauthRecords)
+    .set({ payload: { ...row.payload, resources: next } })
+    .where(and(eq(oauthRecords.model, 'Grant'), eq(oauthRecords.id, grantId)));
+}

@@ -14,6 +14,7 @@ import { CHALLENGE_COOKIE, safeNext } from './safe-next';
 
 export type LoginState =
   | { status: 'idle'; logonId?: string }
+  | { status: 'continue'; next: string; logonId?: undefined }
   | { status: 'error'; message: string; logonId?: string; fieldErrors?: Partial<Record<'logonId' | 'password' | 'otp', string>>; restart?: boolean };
 
 async function isHttps(): Promise<boolean> {
@@ -62,6 +63,13 @@ export async function otpStepAction(_prev: LoginState, formData: FormData): Prom
   if (!challenge) return { status: 'error', message: t('otpRestart'), restart: true };
   if (!/^\d{6}$/.test(otp)) return { status: 'error', message: t('otpFormat'), fieldErrors: { otp: t('otpFormat') } };
   try {
+    if (next.startsWith('/consent/')) {
+      // The consent screen's interaction cookie is scoped to its own path: reach it with a full
+      // navigation, not a redirect rendered inside this request (which does not carry that cookie).
+      await signIn('otp', { challenge, otp, redirect: false });
+      jar.delete(CHALLENGE_COOKIE);
+      return { status: 'continue', next };
+    }
     await signIn('otp', { challenge, otp, redirectTo: next });
   } catch (error) {
     if (error instanceof AuthError) {

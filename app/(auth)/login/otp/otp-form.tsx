@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState } from 'react';
+import { useActionState, useEffect } from 'react';
 import { useTranslations } from 'next-intl';
 import { Alert } from '@/components/ui/alert';
 import { Field } from '@/components/ui/field';
@@ -12,6 +12,17 @@ export function OtpForm({ next }: { next: string }) {
   const t = useTranslations('login');
   const [state, action] = useActionState<LoginState, FormData>(otpStepAction, { status: 'idle' });
   const error = state.status === 'error' ? state : null;
+  const continueTo = state.status === 'continue' ? state.next : null;
+  useEffect(() => {
+    if (continueTo) window.location.assign(continueTo);
+  }, [continueTo]);
+  if (continueTo) {
+    return (
+      <a href={continueTo} className="inline-flex min-h-11 items-center font-semibold text-primary underline underline-offset-4">
+        {t('continue')}
+      </a>
+    );
+  }
   if (error?.restart) {
     return (
       <div className="space-y-5">

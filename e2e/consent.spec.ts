@@ -1,0 +1,114 @@
+import type { Server } from 'node:http';
+import { expect, test } from '@playwright/test';
+import { startCallbackServer } from './support/callback-server';
+import { expectNoAxeViolations } from './support/axe';
+import { DEMO_REDIRECT_URI, introspect, redeemCode, refresh, revoke, startLinking } from './support/oauth-client';
+import { freshOtp } from './support/otp';
+import { DEMO2, STORAGE } from './support/users';
+
+let callbackServer: Server | undefined;
+test.beforeAll(async () => {
+  callbackServer = await startCallbackServer();
+});
+test.afterAll(async () => {
+  await new Promise((resolve) => callbackServer?.close(resolve));
+});
+
+function baseURL(): string {
+  return test.info().project.use.baseURL!;
+}
+
+test.describe('consent (Art. 2.1) through the authorization server', () => {
+  test.use({ storageState: STORAGE.demo });
+
+  test('provider → consent with one item unchecked → code → tokens of exactly the approved items; revocation stops the link', async ({ page }) => {
+    const session = await startLinking(baseURL(), 'balances statements payees transfers');
+    await page.goto(session.authorizationUrl);
+    await expect(page).toHaveURL(/\/consent\//);
+    await expect(page.getByRole('heading', { level: 1, name: 'デモ連携アプリが次のことを求めています' })).toBeVisible();
+    await expect(page.getByTestId('consent-provider')).toContainText('電子決済等代行業者として登録されています');
+    await expect(page.getByText('デモ分析サービス')).toBeVisible();
+    await expect(page.getByText('認証情報は、お客さまの責任で厳重に管理')).toBeVisible();
+    await expectNoAxeViolations(page);
+    const response = await page.request.get(page.url());
+    expect(response.headers()['x-frame-options']).toBe('DENY');
+    expect(response.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+
+    await page.getByRole('checkbox', { name: /お取引明細/ }).uncheck();
+    await page.getByRole('button', { name: '同意する' }).click();
+    await page.waitForURL((url) => url.href.startsWith(DEMO_REDIRECT_URI));
+    const callback = new URL(page.url());
+    expect(callback.searchParams.get('iss')).toBe(`${baseURL()}/oauth`);
+    expect(callback.searchParams.get('code')).toBeTruthy();
+
+    const tokens = await redeemCode(session, callback.toString());
+    expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    expect(new Set(tokens.scope?.split(' '))).toEqual(new Set(['balances', 'payees', 'transfers']));
+    expect(tokens.refresh_token).toBeTruthy();
+    const active = await introspect(session, tokens.access_token);
+    expect(active.active).toBe(true);
+
+    // The portal shows the new link with the approved items.
+    await page.goto('/');
+    const card = page.locator('[data-testid=link-card]').filter({ hasText: 'デモ連携アプリ' });
+    await expect(card.locator('span[data-status]')).toHaveText('連携中');
+    await expect(card).toContainText('登録済の振込先');
+    await expect(card).not.toContainText('お取引明細');
+
+    // The provider revokes (RFC 7009): the link is stopped (Art. 5.1) and its tokens are dead.
+    await revoke(session, tokens.refresh_token!);
+    await expect.poll(async () => (await introspect(session, tokens.access_token)).active).toBe(false);
+    await page.reload();
+    await expect(card.locator('span[data-status]')).toHaveText('連携停止済み');
+  });
+
+  test('Deny returns error=access_denied and creates nothing', async ({ page }) => {
+    const session = await startLinking(baseURL(), 'balances');
+    await page.goto(session.authorizationUrl);
+    await page.getByRole('button', { name: '同意しない' }).click();
+    await page.waitForURL((url) => url.href.startsWith(DEMO_REDIRECT_URI));
+    const callback = new URL(page.url());
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('code')).toBeNull();
+  });
+});
+
+test.describe('consent for a customer who is not signed in yet', () => {
+  test('signs in with password + one-time password on the way, in English; stopping in the portal kills the refresh token', async ({ page, context }) => {
+    await context.addCookies([{ name: 'NEXT_LOCALE', value: 'en', domain: 'localhost', path: '/' }]);
+    const session = await startLinking(baseURL(), 'balances payees');
+    await page.goto(session.authorizationUrl);
+    await expect(page).toHaveURL(/\/login\?next=%2Fconsent%2F/);
+    await page.getByLabel('Logon ID').fill(DEMO2.logonId);
+    await page.getByLabel('Password').fill(DEMO2.password);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('One-time password').fill(await freshOtp(DEMO2.totpSecret));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/consent\//);
+    await expectNoAxeViolations(page);
+    await expect(page.getByRole('heading', { level: 1, name: 'Demo Provider is asking for the following' })).toBeVisible();
+    await expect(page.getByRole('checkbox', { name: /Balances/ })).toBeChecked();
+    await expect(page.getByRole('checkbox', { name: /Registered payees/ })).toBeChecked();
+    await expect(page.getByRole('button', { name: 'Deny' })).toBeVisible();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL((url) => url.href.startsWith(DEMO_REDIRECT_URI));
+    const tokens = await redeemCode(session, page.url());
+    expect(new Set(tokens.scope?.split(' '))).toEqual(new Set(['balances', 'payees']));
+
+    // Narrowing in the portal narrows the grant: a refresh yields the narrowed scope.
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Details for Demo Provider' }).click();
+    await page.getByRole('switch', { name: 'Registered payees', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop sharing' }).click();
+    await expect(page.getByRole('switch', { name: 'Registered payees', exact: true })).toHaveAttribute('aria-checked', 'false');
+    const refreshed = await refresh(session, tokens.refresh_token!);
+    expect(refreshed.scope).toBe('balances');
+
+    // Stopping the link in the portal: the provider's refresh fails at once.
+    await page.getByRole('button', { name: 'Stop this link' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop this link' }).click();
+    await expect(page.getByTestId('link-status')).toContainText('Stopped');
+    await expect(refresh(session, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await introspect(session, refreshed.access_token)).active).toBe(false);
+  });
+});
