@@ -19,5 +19,6 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     : url.replace(/^\/api\/oauth/, '').replace(/^\/oauth/, '') || '/';
   // oidc-provider derives its mount path (and so every endpoint URL) from originalUrl.
   (req as NextApiRequest & { originalUrl?: string }).originalUrl = `/oauth${req.url}`;
-  provider.callback()(req, res);
+  // Koa writes the response itself (externalResolver); its promise is not the handler's to return.
+  void provider.callback()(req, res);
 }
