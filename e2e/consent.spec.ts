@@ -43,6 +43,11 @@ test.describe('consent (Art. 2.1) through the authorization server', () => {
 
     const tokens = await redeemCode(session, callback.toString());
     expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    // The request_uri and the code were single-use.
+    const reused = await page.request.get(session.authorizationUrl, { maxRedirects: 0 });
+    expect(reused.status()).toBe(400);
+    expect(reused.headers()['location']).toBeUndefined();
+    await expect(redeemCode(session, callback.toString())).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(new Set(tokens.scope?.split(' '))).toEqual(new Set(['balances', 'payees', 'transfers']));
     expect(tokens.refresh_token).toBeTruthy();
     const active = await introspect(session, tokens.access_token);

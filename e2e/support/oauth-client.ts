@@ -81,3 +81,33 @@ export async function introspect(session: ProviderSession, token: string) {
   const response = await oauth.introspectionRequest(session.as, session.client, session.auth, token, insecure);
   return oauth.processIntrospectionResponse(session.as, session.client, response);
 }
+
+/** A raw PAR request with any parameters, for protocol tests: returns status and JSON body. */
+export async function rawPar(baseURL: string, params: Record<string, string>, options: { clientId?: string } = {}) {
+  const as = await discover(baseURL);
+  const client: oauth.Client = { client_id: options.clientId ?? DEMO_CLIENT_ID, token_endpoint_auth_signing_alg: 'ES256' };
+  const { key, kid } = await demoClientKey();
+  const response = await oauth.pushedAuthorizationRequest(as, client, oauth.PrivateKeyJwt({ key, kid }), new URLSearchParams(params), insecure);
+  const text = await response.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    body = { text };
+  }
+  return { status: response.status, body };
+}
+
+export async function validParParams(overrides: Record<string, string | undefined> = {}): Promise<Record<string, string>> {
+  const verifier = oauth.generateRandomCodeVerifier();
+  const params: Record<string, string | undefined> = {
+    response_type: 'code',
+    redirect_uri: DEMO_REDIRECT_URI,
+    scope: 'balances',
+    state: oauth.generateRandomState(),
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+}

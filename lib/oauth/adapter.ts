@@ -86,7 +86,8 @@ async function findClient(db: Db, clientId: string): Promise<AdapterPayload | un
     .from(providers)
     .where(eq(providers.clientId, clientId))
     .limit(1);
-  if (!row || row.status !== 'active') return undefined;
+  // Only an active provider registered for OAuth (RFC 7591 metadata with redirect URIs) is a client.
+  if (!row || row.status !== 'active' || !Array.isArray(row.metadata.redirect_uris)) return undefined;
   return { ...row.metadata, client_id: clientId } as AdapterPayload;
 }
 
