@@ -1,7 +1,9 @@
-// Migrations and the (idempotent) seed run once at start-up, before the server answers.
-// `next build` never runs this, so the build never touches a database.
+// Migrations and the (idempotent) seed run once at start-up, before the server answers; then the
+// housekeeping timer. `next build` never runs this, so the build never touches a database.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { initDb } = await import('./lib/db');
   await initDb();
+  const { startHousekeeping } = await import('./lib/housekeeping');
+  startHousekeeping();
 }

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import demo from '@/examples/demo-provider/registration.json';
+import { parseRegistration, RegistrationError } from './registration';
+
+const run = promisify(execFile);
+const clone = () => JSON.parse(JSON.stringify(demo)) as Record<string, unknown> & { renkei: Record<string, unknown>; redirect_uris: string[] };
+
+describe('provider registration (SPEC §7)', () => {
+  it('accepts the demo provider in sandbox mode', () => {
+    expect(parseRegistration(demo, true).renkei.permitted_items).toContain('balances');
+  });
+
+  it('refuses http redirect URIs in production, and anything but localhost in sandbox', () => {
+    expect(() => parseRegistration(demo, false)).toThrow(/https/);
+    const other = clone();
+    other.redirect_uris = ['http://example.com/cb'];
+    expect(() => parseRegistration(other, true)).toThrow(RegistrationError);
+    other.redirect_uris = ['https://example.com/cb#frag'];
+    expect(() => parseRegistration(other, true)).toThrow(/fragment/);
+  });
+
+  it('refuses unknown items, private keys, other auth methods and chained items the provider is not permitted', () => {
+    const bad = clone();
+    bad.renkei.permitted_items = ['balances', 'everything'];
+    expect(() => parseRegistration(bad, true)).toThrow(/permitted_items/);
+    const secret = clone();
+    secret.token_endpoint_auth_method = 'client_secret_basic';
+    expect(() => parseRegistration(secret, true)).toThrow(/token_endpoint_auth_method/);
+    const privateKey = clone();
+    (privateKey.jwks as { keys: Record<string, unknown>[] }).keys[0]!.d = 'secret';
+    expect(() => parseRegistration(privateKey, true)).toThrow(/public keys only/);
+    const chained = clone();
+    chained.renkei.chained_connections = [{ name: 'x', purpose: 'y', items: ['transfers', 'direct_debit_transfers'] }];
+    expect(() => parseRegistration(chained, true)).toThrow(/direct_debit_transfers not in permitted_items/);
+  });
+
+  it('registers from the command line and prints the client_id; a second run with the same id is refused', async () => {
+    const name = `register-test-${process.pid}-${Date.now()}`;
+    const file = path.join(os.tmpdir(), `${name}.json`);
+    const input = clone();
+    input.renkei.client_id = `cli-${process.pid}`;
+    fs.writeFileSync(file, JSON.stringify(input));
+    const env = { ...process.env, PGLITE_DIR: name, DATABASE_URL: '' };
+    const args = ['--conditions=react-server', '--import', 'tsx', 'scripts/provider-register.ts', file];
+    try {
+      const { stdout } = await run(process.execPath, args, { env });
+      expect(stdout.trim()).toBe(`cli-${process.pid}`);
+      await expect(run(process.execPath, args, { env })).rejects.toMatchObject({ stderr: expect.stringContaining('already registered') });
+      fs.writeFileSync(file, '{ not json');
+      await expect(run(process.execPath, args, { env })).rejects.toMatchObject({ stderr: expect.stringContaining('Cannot read') });
+    } finally {
+      fs.rmSync(file, { force: true });
+      fs.rmSync(path.join(process.cwd(), 'data', name), { recursive: true, force: true });
+    }
+  }, 60_000);
+});
