@@ -82,13 +82,13 @@ export function createAdapterClass(getDb: () => Promise<Db>) {
 
 async function findClient(db: Db, clientId: string): Promise<AdapterPayload | undefined> {
   const [row] = await db
-    .select({ metadata: providers.clientMetadata, status: providers.status })
+    .select({ metadata: providers.clientMetadata, status: providers.status, inactivityDays: providers.inactivityDays })
     .from(providers)
     .where(eq(providers.clientId, clientId))
     .limit(1);
   // Only an active provider registered for OAuth (RFC 7591 metadata with redirect URIs) is a client.
   if (!row || row.status !== 'active' || !Array.isArray(row.metadata.redirect_uris)) return undefined;
-  return { ...row.metadata, client_id: clientId } as AdapterPayload;
+  return { ...row.metadata, client_id: clientId, renkei_inactivity_days: row.inactivityDays } as AdapterPayload;
 }
 
 /** Removes expired rows (codes, tokens, DPoP and assertion replay records). */

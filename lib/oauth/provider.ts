@@ -10,7 +10,13 @@ import { apiResource } from './scopes';
 
 const ACCESS_TOKEN_TTL = 10 * 60; // s
 const AUTHORIZATION_CODE_TTL = 60; // s: single use and short (FAPI 2.0)
-const DEFAULT_LINK_DAYS = 90;
+const MAX_LINK_DAYS = 365;
+
+/** A refresh token lives no longer than the provider's inactivity period (Art. 4). */
+function linkDays(client: { [key: string]: unknown }): number {
+  const days = client.renkei_inactivity_days;
+  return typeof days === 'number' && Number.isInteger(days) && days > 0 ? Math.min(days, MAX_LINK_DAYS) : 90;
+}
 
 async function createProvider(origin: string): Promise<Provider> {
   const issuer = `${origin}/oauth`;
@@ -51,6 +57,8 @@ async function createProvider(origin: string): Promise<Provider> {
       requestObjectSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
     },
     pkce: { required: () => true },
+    // Served by the adapter from the provider row, so token lifetimes can follow the link (Art. 4).
+    extraClientMetadata: { properties: ['renkei_inactivity_days'] },
     scopes: ['openid', 'offline_access'],
     allowOmittingSingleRegisteredRedirectUri: false,
     acceptQueryParamAccessTokens: false,
@@ -80,8 +88,8 @@ async function createProvider(origin: string): Promise<Provider> {
       Interaction: 30 * 60,
       Session: 30 * 60,
       // Bounded by the link's inactivity period (Art. 4); the link itself is checked on every use.
-      Grant: DEFAULT_LINK_DAYS * 24 * 3600,
-      RefreshToken: DEFAULT_LINK_DAYS * 24 * 3600,
+      Grant: MAX_LINK_DAYS * 24 * 3600,
+      RefreshToken: (_ctx, _token, client) => linkDays(client) * 24 * 3600,
       IdToken: 10 * 60,
     },
     // A refresh token for every code (the link lives beyond one access token); FAPI 2.0: not rotated.
