@@ -27,8 +27,8 @@ const BANK_ORIGIN = (process.env.RENKEI_URL ?? 'http://localhost:3000').replace(
 const ISSUER = new URL(`${BANK_ORIGIN}/oauth`);
 const PORT = parsePort(process.env.DEMO_PROVIDER_PORT) ?? 4000;
 const CLIENT_ID = 'demo-provider';
-// The registered redirect URI is http://localhost:4000/callback; another port only works where the
-// bank accepts loopback redirect URIs on any port (sandbox).
+// The registered redirect URI is http://localhost:4000/callback and the bank matches it exactly, so
+// on another port the PAR is refused unless demo-provider is registered with that port's redirect URI.
 const REDIRECT_URI = `http://localhost:${PORT}/callback`;
 const SESSION_COOKIE = 'demo_provider_sid';
 const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
@@ -131,6 +131,8 @@ type Linked = {
   refreshedAt?: number;
   introspection?: { at: number; body: oauth.IntrospectionResponse };
   api?: ApiResult;
+  /** Set when the bank has told us the grant is gone (e.g. the customer stopped the link in the portal). */
+  stoppedReason?: string;
 };
 
 type Session = {
@@ -353,12 +355,16 @@ async function refresh(session: Session): Promise<void> {
     linked.expiresAt = typeof tokens.expires_in === 'number' ? Date.now() + tokens.expires_in * 1000 : undefined;
     linked.refreshedAt = Date.now();
     linked.introspection = undefined;
+    linked.stoppedReason = undefined;
     session.notices.push({
       kind: 'success',
       title: 'トークンを更新しました / Token refreshed',
       detail: `scope: ${tokens.scope ?? '(not returned)'}${tokens.refresh_token && tokens.refresh_token !== refreshToken ? ' · new refresh token (rotated)' : ''}`,
     });
   } catch (err) {
+    if (err instanceof oauth.ResponseBodyError && err.error === 'invalid_grant') {
+      linked.stoppedReason = '銀行がリフレッシュトークンを受け付けません（invalid_grant）。連携が銀行側で停止された可能性があります。 / The bank no longer accepts the refresh token: the link was probably stopped at the bank.';
+    }
     session.notices.push(errorNotice('トークンを更新できませんでした / Refresh failed', err));
   }
 }
@@ -408,7 +414,7 @@ async function revoke(session: Session): Promise<void> {
   session.notices.push({
     kind: 'success',
     title: '連携を解除しました / Link revoked',
-    detail: `銀行側の連携は停止されました。 / The bank has stopped the link. (${check})`,
+    detail: `リフレッシュトークンを失効させました。銀行側の連携も停止されます。 / The refresh token was revoked; the bank stops the link. (${check})`,
   });
 }
 
@@ -549,11 +555,25 @@ function renderLinked(session: Session, linked: Linked): string {
   const granted = new Set((linked.scope ?? '').split(' ').filter(Boolean));
   const notGranted = [...requested].filter((s) => !granted.has(s));
   const intro = linked.introspection;
+  const expired = linked.expiresAt !== undefined && linked.expiresAt <= Date.now();
+  const status = linked.stoppedReason
+    ? { heading: '<h2>連携停止 / Link stopped</h2>', badge: '● stopped', ok: false }
+    : intro && !intro.body.active
+      ? { heading: '<h2>連携中 / Linked</h2>', badge: '● token inactive', ok: false }
+      : expired
+        ? { heading: '<h2>連携中 / Linked</h2>', badge: '● token expired — refresh', ok: false }
+        : { heading: '<h2>連携中 / Linked</h2>', badge: '● active', ok: true };
   return `<section class="card" id="linked">
   <div class="card-head">
-    <h2>連携中 / Linked</h2>
-    <span class="badge ok">● active</span>
+    ${status.heading}
+    <span class="badge ${status.ok ? 'ok' : 'off'}" id="link-badge">${esc(status.badge)}</span>
   </div>
+  ${
+    linked.stoppedReason
+      ? `<div class="notice error" id="link-stopped"><p class="notice-title">連携が停止されています / This link has stopped</p><p>${esc(linked.stoppedReason)}</p>
+    <form method="post" action="/forget" class="inline">${csrf}<button type="submit" id="forget">連携情報を消してやり直す / Forget and link again</button></form></div>`
+      : ''
+  }
   <dl class="kv">
     <dt>許可された項目<br><span class="muted">Granted scope</span></dt>
     <dd id="granted-scope" data-scope="${esc(linked.scope ?? '')}">${scopeChips(linked.scope)}
@@ -561,15 +581,19 @@ function renderLinked(session: Session, linked: Linked): string {
     <dt>アクセストークン有効期限<br><span class="muted">Access token expires</span></dt>
     <dd id="token-expiry">${linked.expiresAt ? `${esc(when(linked.expiresAt))} <span class="muted">(${esc(relative(linked.expiresAt))})</span>` : '<span class="muted">unknown (no expires_in)</span>'}</dd>
     <dt>トークン種別<br><span class="muted">Token type</span></dt>
-    <dd><code>${esc(linked.tokenType)}</code> · DPoP key ES256 · refresh token: ${linked.refreshToken ? 'yes' : 'no'}</dd>
+    <dd><code>${esc(linked.tokenType.toLowerCase() === 'dpop' ? 'DPoP' : linked.tokenType)}</code> <span class="muted">(DPoP-bound, ES256 key)</span> · refresh token: ${linked.refreshToken ? 'yes' : 'no'}</dd>
     <dt>連携日時<br><span class="muted">Linked at</span></dt>
-    <dd>${esc(when(linked.linkedAt))}${linked.refreshedAt ? ` · 更新 / refreshed ${esc(when(linked.refreshedAt))}` : ''}</dd>
+    <dd>${esc(when(linked.linkedAt))}</dd>
+    ${linked.refreshedAt ? `<dt>最終更新<br><span class="muted">Last refreshed</span></dt><dd>${esc(when(linked.refreshedAt))}</dd>` : ''}
   </dl>
   <div class="actions">
     <form method="post" action="/refresh">${csrf}<button type="submit" id="refresh">更新 / Refresh token</button></form>
     <form method="post" action="/introspect">${csrf}<button type="submit" id="introspect">確認 / Introspect</button></form>
     <form method="post" action="/api">${csrf}<button type="submit" id="call-api">口座一覧 / Call API</button></form>
-    <form method="post" action="/revoke" class="push">${csrf}<button type="submit" id="revoke" class="danger">連携を解除 / Revoke</button></form>
+  </div>
+  <div class="danger-zone">
+    <p class="small muted">連携を解除すると、銀行側の連携も停止されます。<br>Revoking stops the link at the bank as well.</p>
+    <form method="post" action="/revoke">${csrf}<button type="submit" id="revoke" class="danger">連携を解除 / Revoke</button></form>
   </div>
 </section>
 <section class="card" id="introspection">
@@ -615,7 +639,7 @@ function page(session: Session | undefined, notices: Notice[]): string {
   header h1 { font-size:18px; margin:0; line-height:1.2; }
   header .sub { color:var(--muted); font-size:12px; }
   header .bank { margin-left:auto; font-size:12px; color:var(--muted); text-align:right; }
-  main { padding: 24px 0 48px; }
+  main.wrap { padding-top:24px; padding-bottom:40px; }
   .card { background:var(--card); border:1px solid var(--line); border-radius:14px; padding:20px 22px; margin-bottom:16px; box-shadow:0 1px 2px rgb(16 24 40 / 4%); }
   .card h2 { font-size:17px; margin:0 0 10px; }
   .card-head { display:flex; align-items:center; justify-content:space-between; }
@@ -633,7 +657,9 @@ function page(session: Session | undefined, notices: Notice[]): string {
   button.danger { color:var(--danger); border-color:#f3c1bb; }
   button.danger:hover { background:var(--danger-soft); }
   .actions { display:flex; flex-wrap:wrap; gap:8px; margin-top:16px; padding-top:16px; border-top:1px solid var(--line); }
-  .actions form { margin:0; } .actions .push { margin-left:auto; }
+  .actions form, .danger-zone form { margin:0; }
+  .danger-zone { display:flex; align-items:center; justify-content:space-between; gap:12px; margin-top:16px; padding:12px 14px; border-radius:10px; background:#fbf7f6; }
+  .danger-zone p { margin:0; }
   .muted { color:var(--muted); } .small { font-size:13px; }
   .kv { display:grid; grid-template-columns: 190px 1fr; gap:10px 16px; margin:0; }
   .kv dt { font-weight:600; font-size:13.5px; line-height:1.35; }
@@ -651,10 +677,12 @@ function page(session: Session | undefined, notices: Notice[]): string {
   .notice.info { background:var(--info-soft); border-color:#c5d8f5; }
   .notice.error { background:var(--danger-soft); border-color:#f3c1bb; }
   .card .notice { margin:8px 0 0; }
+  .card-head + .notice { margin:0 0 14px; }
+  form.inline { margin:10px 0 2px; }
   pre { background:#0f1729; color:#e6edf7; border-radius:10px; padding:12px 14px; overflow:auto; font-size:12.5px; max-height:320px; margin:8px 0 0; }
   details summary { cursor:pointer; color:var(--muted); font-size:13px; margin-top:10px; }
   footer { color:var(--muted); font-size:12px; text-align:center; padding-bottom:32px; }
-  @media (max-width: 560px) { .kv, .kv.small { grid-template-columns: 1fr; gap:2px; } .kv dd { margin-bottom:8px; } .actions .push { margin-left:0; } }
+  @media (max-width: 560px) { header .bank { display:none; } .kv, .kv.small { grid-template-columns: 1fr; gap:2px; } .kv dd { margin-bottom:8px; } .danger-zone { flex-direction:column; align-items:stretch; } }
 </style>
 </head>
 <body>
@@ -740,7 +768,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     return void res.end();
   }
 
-  if (method === 'POST' && ['/connect', '/refresh', '/introspect', '/revoke', '/api'].includes(url.pathname)) {
+  if (method === 'POST' && ['/connect', '/refresh', '/introspect', '/revoke', '/api', '/forget'].includes(url.pathname)) {
     const session = getSession(req);
     const form = await readForm(req);
     if (!session || !csrfOk(session, form)) {
@@ -761,6 +789,10 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
         break;
       case '/revoke':
         await revoke(session);
+        break;
+      case '/forget':
+        session.linked = undefined;
+        session.notices.push({ kind: 'info', title: '連携情報を削除しました / Local link data removed', detail: 'もう一度連携できます。 / You can link again.' });
         break;
       case '/api':
         if (session.linked) session.linked.api = await callProviderApi(session.linked);
@@ -792,7 +824,10 @@ process.on('unhandledRejection', (reason) => console.error('[demo-provider] unha
 
 server.listen(PORT, () => {
   console.log(`Demo Provider: http://localhost:${PORT}  (bank: ${BANK_ORIGIN}, issuer: ${ISSUER.href})`);
-  if (PORT !== 4000) console.log(`Note: the registered redirect URI is http://localhost:4000/callback; using ${REDIRECT_URI}.`);
+  if (PORT !== 4000) {
+    console.warn(`Note: using redirect URI ${REDIRECT_URI}, but demo-provider is registered with http://localhost:4000/callback;`);
+    console.warn('      the bank matches redirect URIs exactly and will refuse the PAR unless this one is registered.');
+  }
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -110,6 +110,14 @@ async function createProvider(origin: string): Promise<Provider> {
 
   const provider = new Provider(issuer, configuration);
   provider.proxy = true;
+  // RFC 8414: advertise the API's scopes (the six permission items), which oidc-provider's
+  // discovery leaves out because they belong to a resource server.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
+      (ctx.body as { scopes_supported?: string[] }).scopes_supported = [...PERMISSION_ITEM_IDS];
+    }
+  });
   provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
     void onGrantRevoked(grantId, ctx.oidc.client?.clientId ?? null).catch((error: unknown) => console.error('[oauth] grant.revoked', error));
   });
