@@ -18,8 +18,9 @@ function baseURL(): string {
   return test.info().project.use.baseURL!;
 }
 
+// demo2 links here (demo's six links stay as the dashboard tests expect them).
 test.describe('consent (Art. 2.1) through the authorization server', () => {
-  test.use({ storageState: STORAGE.demo });
+  test.use({ storageState: STORAGE.demo2 });
 
   test('provider → consent with one item unchecked → code → tokens of exactly the approved items; revocation stops the link', async ({ page }) => {
     const session = await startLinking(baseURL(), 'balances statements payees transfers');
@@ -43,11 +44,10 @@ test.describe('consent (Art. 2.1) through the authorization server', () => {
 
     const tokens = await redeemCode(session, callback.toString());
     expect(tokens.token_type.toLowerCase()).toBe('dpop');
-    // The request_uri and the code were single-use.
+    // The request_uri was single-use.
     const reused = await page.request.get(session.authorizationUrl, { maxRedirects: 0 });
     expect(reused.status()).toBe(400);
     expect(reused.headers()['location']).toBeUndefined();
-    await expect(redeemCode(session, callback.toString())).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(new Set(tokens.scope?.split(' '))).toEqual(new Set(['balances', 'payees', 'transfers']));
     expect(tokens.refresh_token).toBeTruthy();
     const active = await introspect(session, tokens.access_token);
@@ -65,6 +65,19 @@ test.describe('consent (Art. 2.1) through the authorization server', () => {
     await expect.poll(async () => (await introspect(session, tokens.access_token)).active).toBe(false);
     await page.reload();
     await expect(card.locator('span[data-status]')).toHaveText('連携停止済み');
+  });
+
+  test('a reused code is refused and the tokens it issued are revoked (RFC 6749 §4.1.2)', async ({ page }) => {
+    const session = await startLinking(baseURL(), 'balances');
+    await page.goto(session.authorizationUrl);
+    await page.getByRole('button', { name: '同意する' }).click();
+    await page.waitForURL((url) => url.href.startsWith(DEMO_REDIRECT_URI));
+    const callback = page.url();
+    const tokens = await redeemCode(session, callback);
+    await expect(redeemCode(session, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await introspect(session, tokens.access_token)).active).toBe(false);
+    await page.goto('/');
+    await expect(page.locator('[data-testid=link-card]').filter({ hasText: 'デモ連携アプリ' }).locator('span[data-status]')).toHaveText('連携停止済み');
   });
 
   test('Deny returns error=access_denied and creates nothing', async ({ page }) => {
