@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { STORAGE } from './support/users';
+
+// The demo provider app (examples/demo-provider) against this bank: the round trip a person
+// makes after the quick start with `npm run demo:provider`.
+let app: ChildProcess | undefined;
+
+test.beforeAll(async () => {
+  app = spawn(process.execPath, ['--import', 'tsx', 'examples/demo-provider/server.ts'], {
+    env: { ...process.env, RENKEI_URL: test.info().project.use.baseURL! },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch('http://localhost:4000/')).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('the demo provider did not start on :4000');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+});
+
+test.afterAll(async () => {
+  if (!app) return;
+  const exited = new Promise((resolve) => app!.once('exit', resolve));
+  app.kill();
+  await exited;
+});
+
+test.use({ storageState: STORAGE.demo2 });
+
+test('the demo provider links, reads its grant, refreshes and revokes', async ({ page }) => {
+  await page.goto('http://localhost:4000/');
+  await page.locator('input[name=scope][value=transfers]').uncheck();
+  await page.getByRole('button', { name: '銀行口座を連携する / Connect your bank' }).click();
+  await expect(page).toHaveURL(/\/consent\//);
+  await page.getByRole('button', { name: '同意する' }).click();
+  await expect(page.getByText('口座を連携しました / Your bank account is linked')).toBeVisible();
+  expect((await page.locator('#granted-scope').getAttribute('data-scope'))?.split(' ').sort()).toEqual(['balances', 'payees', 'statements']);
+  await page.locator('#refresh').click();
+  await expect(page.getByText('トークンを更新しました / Token refreshed')).toBeVisible();
+  await page.locator('#introspect').click();
+  await expect(page.locator('#introspect-active')).toHaveAttribute('data-active', 'true');
+  await page.locator('#revoke').click();
+  await expect(page.getByRole('button', { name: '銀行口座を連携する / Connect your bank' })).toBeVisible();
+  await page.goto('/');
+  await expect(page.locator('[data-testid=link-card]').filter({ hasText: 'デモ連携アプリ' }).locator('span[data-status]')).toHaveText('連携停止済み');
+});
