@@ -111,3 +111,35 @@ export async function validParParams(overrides: Record<string, string | undefine
   };
   return Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
 }
+
+/** A DPoP proof for one request (RFC 9449), built by hand so tests can also break it on purpose. */
+export async function dpopProof(keys: CryptoKeyPair, input: { method: string; url: string; accessToken: string; htu?: string; iat?: number; jti?: string }): Promise<string> {
+  const { SignJWT, exportJWK } = await import('jose');
+  const { createHash, randomUUID } = await import('node:crypto');
+  const jwk = await exportJWK(keys.publicKey);
+  const u = new URL(input.url);
+  return new SignJWT({
+    htm: input.method,
+    htu: input.htu ?? `${u.origin}${u.pathname}`,
+    jti: input.jti ?? randomUUID(),
+    ath: createHash('sha256').update(input.accessToken).digest('base64url'),
+  })
+    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk })
+    .setIssuedAt(input.iat)
+    .sign(keys.privateKey);
+}
+
+/** Calls the provider API with `Authorization: DPoP` and a fresh (or given) proof. */
+export async function callApi(session: ProviderSession, accessToken: string, path: string, options: { proof?: string; scheme?: string; baseURL: string } ) {
+  const url = `${options.baseURL}${path}`;
+  const proof = options.proof ?? (await dpopProof(session.dpopKeys, { method: 'GET', url, accessToken }));
+  const response = await fetch(url, { headers: { Authorization: `${options.scheme ?? 'DPoP'} ${accessToken}`, DPoP: proof } });
+  const text = await response.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    body = { text };
+  }
+  return { status: response.status, body, headers: response.headers, proof };
+}

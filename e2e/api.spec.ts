@@ -1,0 +1,129 @@
+import type { Server } from 'node:http';
+import { expect, test, type Page } from '@playwright/test';
+import { startCallbackServer } from './support/callback-server';
+import { callApi, DEMO_REDIRECT_URI, dpopProof, redeemCode, startLinking, type ProviderSession } from './support/oauth-client';
+import { STORAGE } from './support/users';
+
+// The provider API enforces the live consent on every call (demo2 links the demo provider).
+let callbackServer: Server | undefined;
+test.beforeAll(async () => {
+  callbackServer = await startCallbackServer();
+});
+test.afterAll(async () => {
+  await new Promise((resolve) => callbackServer?.close(resolve));
+});
+test.use({ storageState: STORAGE.demo2 });
+
+function base(): string {
+  return test.info().project.use.baseURL!;
+}
+
+/** Links with the given items (all of demo2's accounts but the card loan) and returns the tokens. */
+async function link(page: Page, scope: string, uncheck: string[] = []): Promise<{ session: ProviderSession; accessToken: string }> {
+  const session = await startLinking(base(), scope);
+  await page.goto(session.authorizationUrl);
+  for (const name of uncheck) await page.getByRole('checkbox', { name: new RegExp(`^${name}`) }).uncheck();
+  await page.getByRole('checkbox', { name: /^定期預金/ }).check();
+  await page.getByRole('button', { name: '同意する' }).click();
+  await page.waitForURL((url) => url.href.startsWith(DEMO_REDIRECT_URI));
+  const tokens = await redeemCode(session, page.url());
+  return { session, accessToken: tokens.access_token };
+}
+
+test('reads accounts, balances, statements and payees with a DPoP-bound token; every denial has its own answer', async ({ page }) => {
+  const { session, accessToken } = await link(page, 'balances statements payees', ['お取引明細']);
+  const api = (path: string, options: { proof?: string; scheme?: string } = {}) => callApi(session, accessToken, path, { baseURL: base(), ...options });
+
+  const accounts = await api('/api/v1/accounts');
+  expect(accounts.status).toBe(200);
+  const list = accounts.body.accounts as { id: string; type: string; masked_number: string }[];
+  expect(list.map((a) => a.type)).toEqual(['ordinary', 'time']);
+  expect(list[0]!.masked_number).toMatch(/^\*+\d{4}$/);
+  const ordinary = list[0]!.id;
+
+  const balance = await api(`/api/v1/accounts/${ordinary}/balance`);
+  expect(balance.status).toBe(200);
+  expect(balance.body).toMatchObject({ account_id: ordinary, currency: 'JPY' });
+  expect(Number.isInteger(balance.body.balance)).toBe(true);
+
+  const payees = await api('/api/v1/payees');
+  expect(payees.status).toBe(200);
+  expect((payees.body.payees as unknown[]).length).toBe(3);
+
+  // statements were not approved → 403 insufficient_scope
+  const statements = await api(`/api/v1/accounts/${ordinary}/transactions`);
+  expect(statements.status).toBe(403);
+  expect(statements.headers.get('www-authenticate')).toContain('insufficient_scope');
+  expect(statements.headers.get('content-type')).toContain('application/problem+json');
+
+  // an account outside the consent reads exactly like one that does not exist
+  const outside = await api('/api/v1/accounts/00000000-0000-4000-8000-000000000000/balance');
+  expect(outside.status).toBe(404);
+  const malformed = await api('/api/v1/accounts/not-an-id/balance');
+  expect(malformed.status).toBe(404);
+  expect(malformed.body).toEqual(outside.body);
+
+  // plain Bearer → 401 invalid_token
+  const bearer = await api('/api/v1/accounts', { scheme: 'Bearer' });
+  expect(bearer.status).toBe(401);
+  expect(bearer.headers.get('www-authenticate')).toContain('error="invalid_token"');
+
+  // a replayed proof → 401
+  const first = await api('/api/v1/payees');
+  expect(first.status).toBe(200);
+  const replay = await api('/api/v1/payees', { proof: first.proof });
+  expect(replay.status).toBe(401);
+  expect(replay.headers.get('www-authenticate')).toContain('invalid_dpop_proof');
+
+  // wrong htu, stale iat, another key → 401
+  const url = `${base()}/api/v1/payees`;
+  expect((await api('/api/v1/payees', { proof: await dpopProof(session.dpopKeys, { method: 'GET', url, accessToken, htu: `${base()}/api/v1/accounts` }) })).status).toBe(401);
+  expect((await api('/api/v1/payees', { proof: await dpopProof(session.dpopKeys, { method: 'GET', url, accessToken, iat: Math.floor(Date.now() / 1000) - 600 }) })).status).toBe(401);
+  const otherKeys = (await startLinking(base(), 'balances')).dpopKeys;
+  expect((await api('/api/v1/payees', { proof: await dpopProof(otherKeys, { method: 'GET', url, accessToken }) })).status).toBe(401);
+  expect((await callApi(session, 'not-a-token', '/api/v1/payees', { baseURL: base() })).status).toBe(401);
+
+  // revoking an item in the portal is in force for the very next call
+  await page.goto('/');
+  await page.getByRole('link', { name: 'デモ連携アプリ の詳細・変更' }).click();
+  await page.getByRole('switch', { name: '登録済の振込先', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: '提供を停止する' }).click();
+  await expect(page.getByTestId('action-result').filter({ hasText: '「登録済の振込先」の提供を停止しました。' })).toBeVisible();
+  expect((await api('/api/v1/payees')).status).toBe(403);
+  expect((await api(`/api/v1/accounts/${ordinary}/balance`)).status).toBe(200);
+
+  // stopping the link: the next call is refused
+  await page.getByRole('button', { name: '連携を停止する' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: '連携を停止する' }).click();
+  await expect(page.getByTestId('link-status')).toContainText('連携停止済み');
+  const stopped = await api(`/api/v1/accounts/${ordinary}/balance`);
+  expect(stopped.status).toBe(401);
+  expect(stopped.headers.get('www-authenticate')).toContain('invalid_token');
+});
+
+test('statements page newest first with a cursor and a date range; bad parameters are 400 problem+json', async ({ page }) => {
+  const { session, accessToken } = await link(page, 'balances statements');
+  const api = (path: string) => callApi(session, accessToken, path, { baseURL: base() });
+  const accounts = (await api('/api/v1/accounts')).body.accounts as { id: string; type: string }[];
+  const ordinary = accounts.find((a) => a.type === 'ordinary')!.id;
+  const first = await api(`/api/v1/accounts/${ordinary}/transactions`);
+  expect(first.status).toBe(200);
+  const rows = first.body.transactions as { id: string; booked_at: string }[];
+  expect(rows.length).toBeGreaterThan(0);
+  const times = rows.map((r) => Date.parse(r.booked_at));
+  expect([...times].sort((a, b) => b - a)).toEqual(times);
+  if (first.body.next_cursor) {
+    const next = await api(`/api/v1/accounts/${ordinary}/transactions?cursor=${first.body.next_cursor as string}`);
+    expect(next.status).toBe(200);
+    const more = next.body.transactions as { id: string }[];
+    expect(more.some((m) => rows.some((r) => r.id === m.id))).toBe(false);
+  }
+  const today = new Date().toISOString().slice(0, 10);
+  const empty = await api(`/api/v1/accounts/${ordinary}/transactions?from=2000-01-01&to=2000-02-01`);
+  expect(empty.body.transactions).toEqual([]);
+  expect((await api(`/api/v1/accounts/${ordinary}/transactions?to=${today}`)).status).toBe(200);
+  const bad = await api(`/api/v1/accounts/${ordinary}/transactions?from=yesterday`);
+  expect(bad.status).toBe(400);
+  expect(bad.headers.get('content-type')).toContain('application/problem+json');
+  expect((await api(`/api/v1/accounts/${ordinary}/transactions?cursor=garbage`)).status).toBe(400);
+});

@@ -1,0 +1,98 @@
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import type { Db } from '@/lib/db/connect';
+import { linkAccounts, linkItems, links, oauthRecords, providers } from '@/lib/db/schema';
+import { computeExpiresAt, effectiveStatus } from '@/lib/domain/link-status';
+import type { PermissionItem } from '@/lib/domain/permission-items';
+import { env } from '@/lib/env';
+import { getOauthProvider } from '@/lib/oauth/provider';
+import { itemsFromScope } from '@/lib/oauth/scopes';
+import { DpopError, htuOf, verifyDpopProof } from './dpop';
+import { notFound, problem } from './problem';
+
+/** Who is calling, once every check has passed: a live link and the item it may use. */
+export type ApiCaller = { db: Db; linkId: string; customerId: string; clientId: string; item: PermissionItem };
+
+const USAGE_RESOLUTION_MS = 60_000;
+
+function publicUrl(request: Request): URL {
+  const url = new URL(request.url);
+  if (!env.PUBLIC_ORIGIN) return url;
+  const origin = new URL(env.PUBLIC_ORIGIN);
+  url.protocol = origin.protocol;
+  url.host = origin.host;
+  return url;
+}
+
+/**
+ * Every provider API call, in this order, nothing cached: DPoP proof (typ, alg, signature, htm,
+ * htu, iat, ath, replay), the access token (unknown, expired, revoked), its binding to the proof's
+ * key, the link (Art. 4 expiry, suspension, revocation, termination), the item (Art. 3), and, for
+ * account resources, that the account is in the consent (else 404, the same as no account).
+ */
+export async function authorizeApiCall(request: Request, items: PermissionItem[], accountId?: string): Promise<ApiCaller | Response> {
+  const authorization = request.headers.get('authorization') ?? '';
+  const [scheme, accessToken, ...rest] = authorization.split(' ');
+  if (scheme?.toLowerCase() !== 'dpop' || !accessToken || rest.length > 0) {
+    return problem(401, 'Unauthorized', 'Send the access token as `Authorization: DPoP <token>` with a DPoP proof.', { challenge: 'invalid_token', code: 'invalid-token' });
+  }
+  const proofs = request.headers.get('dpop');
+  if (!proofs || proofs.includes(',')) return problem(401, 'Unauthorized', 'Exactly one DPoP proof is required.', { challenge: 'invalid_dpop_proof', code: 'invalid-dpop-proof' });
+  const url = publicUrl(request);
+  let proof;
+  try {
+    proof = await verifyDpopProof(proofs, { method: request.method, htu: htuOf(url), accessToken });
+  } catch (error) {
+    const detail = error instanceof DpopError ? error.message : 'the DPoP proof is invalid';
+    return problem(401, 'Unauthorized', detail, { challenge: 'invalid_dpop_proof', code: 'invalid-dpop-proof' });
+  }
+  const db = await getDb();
+  const now = new Date();
+  // Replay: each proof is accepted once (the row expires after the iat window).
+  const fresh = await db
+    .insert(oauthRecords)
+    .values({ model: 'DPoPProof', id: `${proof.jkt}:${proof.jti}`, payload: {}, expiresAt: new Date(now.getTime() + 3 * 60_000) })
+    .onConflictDoNothing()
+    .returning({ id: oauthRecords.id });
+  if (fresh.length === 0) return problem(401, 'Unauthorized', 'This DPoP proof was already used.', { challenge: 'invalid_dpop_proof', code: 'invalid-dpop-proof' });
+
+  const provider = await getOauthProvider(url.origin);
+  const token = await provider.AccessToken.find(accessToken);
+  if (!token || token.isExpired) return problem(401, 'Unauthorized', 'The access token is unknown, expired or revoked.', { challenge: 'invalid_token', code: 'invalid-token' });
+  if (token.jkt !== proof.jkt) return problem(401, 'Unauthorized', 'The access token is not bound to this DPoP key.', { challenge: 'invalid_token', code: 'invalid-token' });
+
+  const [link] = await db
+    .select({ id: links.id, customerId: links.customerId, status: links.status, expiresAt: links.expiresAt, lastUsedAt: links.lastUsedAt, inactivityDays: providers.inactivityDays })
+    .from(links)
+    .innerJoin(providers, eq(providers.id, links.providerId))
+    .where(and(eq(links.grantId, token.grantId ?? ''), eq(links.customerId, token.accountId ?? '')));
+  if (!link) return problem(401, 'Unauthorized', 'The link behind this token no longer exists.', { challenge: 'invalid_token', code: 'invalid-token' });
+  const status = effectiveStatus(link, now);
+  if (status !== 'active') {
+    return problem(401, 'Unauthorized', `The link is ${status}.`, { challenge: 'invalid_token', code: 'link-not-active', extra: { link_status: status } });
+  }
+  const tokenItems = itemsFromScope(token.scope);
+  const granted = await db.select({ item: linkItems.item }).from(linkItems).where(and(eq(linkItems.linkId, link.id), eq(linkItems.granted, true)));
+  const item = items.find((i) => tokenItems.includes(i) && granted.some((g) => g.item === i));
+  if (!item) return problem(403, 'Forbidden', `This call needs one of: ${items.join(', ')}.`, { challenge: 'insufficient_scope', code: 'insufficient-scope' });
+  if (accountId) {
+    const [inConsent] = await db.select({ id: linkAccounts.accountId }).from(linkAccounts).where(and(eq(linkAccounts.linkId, link.id), eq(linkAccounts.accountId, accountId)));
+    if (!inConsent) return notFound();
+  }
+  await recordUsage(db, link.id, item, link.inactivityDays, now);
+  return { db, linkId: link.id, customerId: link.customerId, clientId: token.clientId ?? '', item };
+}
+
+/** Art. 4: last use extends the link. Written at most once a minute per link and per item. */
+async function recordUsage(db: Db, linkId: string, item: PermissionItem, inactivityDays: number, now: Date): Promise<void> {
+  const stale = new Date(now.getTime() - USAGE_RESOLUTION_MS);
+  await db
+    .update(links)
+    .set({ lastUsedAt: now, expiresAt: computeExpiresAt(now, inactivityDays) })
+    .where(and(eq(links.id, linkId), or(isNull(links.lastUsedAt), lt(links.lastUsedAt, stale))));
+  await db
+    .update(linkItems)
+    .set({ lastUsedAt: now })
+    .where(and(eq(linkItems.linkId, linkId), eq(linkItems.item, item), or(isNull(linkItems.lastUsedAt), lt(linkItems.lastUsedAt, stale))));
+}
+
