@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { startCallbackServer } from './support/callback-server';
-import { callApi, DEMO_REDIRECT_URI, dpopProof, redeemCode, startLinking, type ProviderSession } from './support/oauth-client';
+import { callApi, DEMO_REDIRECT_URI, dpopProof, postApi, redeemCode, startLinking, type ProviderSession } from './support/oauth-client';
 import { STORAGE } from './support/users';
 
 // The provider API enforces the live consent on every call (demo2 links the demo provider).
@@ -126,4 +126,51 @@ test('statements page newest first with a cursor and a date range; bad parameter
   expect(bad.status).toBe(400);
   expect(bad.headers.get('content-type')).toContain('application/problem+json');
   expect((await api(`/api/v1/accounts/${ordinary}/transactions?cursor=garbage`)).status).toBe(400);
+});
+
+test('transfers are validated, idempotent, debit the account and show in the link history', async ({ page }) => {
+  const { session, accessToken } = await link(page, 'balances payees transfers');
+  const get = (path: string) => callApi(session, accessToken, path, { baseURL: base() });
+  const post = (body: unknown, key?: string) => postApi(session, accessToken, '/api/v1/transfers', typeof body === 'string' ? body : JSON.stringify(body), { baseURL: base(), key });
+  const accounts = (await get('/api/v1/accounts')).body.accounts as { id: string; type: string }[];
+  const ordinary = accounts.find((a) => a.type === 'ordinary')!.id;
+  const time = accounts.find((a) => a.type === 'time')!.id;
+  const payee = ((await get('/api/v1/payees')).body.payees as { id: string }[])[0]!.id;
+  const before = (await get(`/api/v1/accounts/${ordinary}/balance`)).body.balance as number;
+
+  const transfer = { from_account_id: ordinary, payee_id: payee, amount: 12_345, memo: 'rent' };
+  const created = await post(transfer, 'key-transfer-1');
+  expect(created.status).toBe(201);
+  expect(created.body).toMatchObject({ status: 'completed', amount: 12_345, currency: 'JPY', balance_after: before - 12_345 });
+  // same key, same body → the same response, no second debit
+  const again = await post(transfer, 'key-transfer-1');
+  expect(again.status).toBe(201);
+  expect(again.body).toEqual(created.body);
+  expect(again.headers.get('idempotent-replayed')).toBe('true');
+  expect((await get(`/api/v1/accounts/${ordinary}/balance`)).body.balance).toBe(before - 12_345);
+  // same key, another body → 422
+  expect((await post({ ...transfer, amount: 1 }, 'key-transfer-1')).status).toBe(422);
+
+  // hostile and invalid input: 4xx problem+json, never 5xx
+  for (const [body, status] of [
+    ['{not json', 400],
+    [{ ...transfer, amount: -5 }, 400],
+    [{ ...transfer, amount: 10.5 }, 400],
+    [{ ...transfer, amount: '100' }, 400],
+    [{ ...transfer, extra: true }, 400],
+    ['x'.repeat(5 * 1024 * 1024), 413],
+  ] as const) {
+    const response = await post(body, `key-bad-${Math.random()}`);
+    expect(response.status, JSON.stringify(body).slice(0, 40)).toBe(status);
+  }
+  expect((await post(transfer)).status).toBe(400); // no Idempotency-Key
+  expect((await post({ ...transfer, from_account_id: time }, 'key-time')).status).toBe(422);
+  expect((await post({ ...transfer, payee_id: '00000000-0000-4000-8000-000000000000' }, 'key-payee')).status).toBe(422);
+  expect((await post({ ...transfer, amount: 9_999_999 }, 'key-too-much')).body).toMatchObject({ status: 422 });
+  expect((await post({ ...transfer, from_account_id: '00000000-0000-4000-8000-000000000000' }, 'key-acct')).status).toBe(404);
+
+  // the customer sees the instruction in the link's history
+  await page.goto('/');
+  await page.getByRole('link', { name: 'デモ連携アプリ の詳細・変更' }).click();
+  await expect(page.getByTestId('history').locator('li').first()).toContainText('12,345円');
 });

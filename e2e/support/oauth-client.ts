@@ -143,3 +143,23 @@ export async function callApi(session: ProviderSession, accessToken: string, pat
   }
   return { status: response.status, body, headers: response.headers, proof };
 }
+
+/** POSTs JSON to the provider API with DPoP (and an Idempotency-Key when given). */
+export async function postApi(session: ProviderSession, accessToken: string, path: string, body: string, options: { baseURL: string; key?: string; contentType?: string }) {
+  const url = `${options.baseURL}${path}`;
+  const headers: Record<string, string> = {
+    Authorization: `DPoP ${accessToken}`,
+    DPoP: await dpopProof(session.dpopKeys, { method: 'POST', url, accessToken }),
+    'Content-Type': options.contentType ?? 'application/json',
+  };
+  if (options.key) headers['Idempotency-Key'] = options.key;
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const text = await response.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = { text };
+  }
+  return { status: response.status, body: json, headers: response.headers };
+}

@@ -4,3 +4,4 @@ export * from './providers';
 export * from './terms';
 export * from './links';
 export * from './oauth';
+export * from './instructions';

@@ -252,13 +252,15 @@ const KNOWN_EVENTS = new Set([
   'link_resumed',
   'link_terminated',
   'chained_connection_stop_requested',
+  'transfer_instructed',
 ]);
 
 function historyText(t: Awaited<ReturnType<typeof getTranslations>>, h: { event: string; item: PermissionItem | null; detail: Record<string, unknown> }): string {
   if (!KNOWN_EVENTS.has(h.event)) return t('history.unknown', { event: h.event });
   return t(`history.${h.event}` as 'history.consent_given', {
     item: h.item ? t(`items.${h.item}.name`) : '',
-    name: typeof h.detail.name === 'string' ? h.detail.name : '',
+    name: typeof h.detail.name === 'string' ? h.detail.name : typeof h.detail.payee === 'string' ? h.detail.payee : '',
+    amount: typeof h.detail.amount === 'number' ? new Intl.NumberFormat('ja-JP').format(h.detail.amount) : '',
   });
 }
 

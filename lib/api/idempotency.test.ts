@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/lib/db/connect';
+import { onServer, openTestDatabase } from '@/test/db';
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, requestHash } from './idempotency';
+
+let database: Database;
+beforeAll(async () => {
+  database = await openTestDatabase({ seed: false });
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+describe(`idempotency keys (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
+  it('lets one of many concurrent claims run; the others see it in flight, then its response', async () => {
+    const hash = requestHash('POST', '/api/v1/transfers', '{"amount":1}');
+    const claims = await Promise.all(Array.from({ length: 12 }, () => claimIdempotencyKey(database.db, 'client-a', 'key-1', hash)));
+    expect(claims.filter((c) => c.kind === 'new')).toHaveLength(1);
+    expect(claims.filter((c) => c.kind === 'in_flight')).toHaveLength(11);
+    await completeIdempotencyKey(database.db, 'client-a', 'key-1', 201, { id: 'x' });
+    expect(await claimIdempotencyKey(database.db, 'client-a', 'key-1', hash)).toEqual({ kind: 'replay', status: 201, body: { id: 'x' } });
+  });
+
+  it('refuses the same key with another body, and keeps keys apart per provider', async () => {
+    const a = requestHash('POST', '/api/v1/transfers', '{"amount":1}');
+    const b = requestHash('POST', '/api/v1/transfers', '{"amount":2}');
+    expect((await claimIdempotencyKey(database.db, 'client-a', 'key-2', a)).kind).toBe('new');
+    expect((await claimIdempotencyKey(database.db, 'client-a', 'key-2', b)).kind).toBe('conflict');
+    expect((await claimIdempotencyKey(database.db, 'client-b', 'key-2', b)).kind).toBe('new');
+    await releaseIdempotencyKey(database.db, 'client-a', 'key-2');
+    expect((await claimIdempotencyKey(database.db, 'client-a', 'key-2', b)).kind).toBe('new');
+  });
+});

@@ -1,0 +1,43 @@
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { accounts, customers, payees } from './customers';
+import { links } from './links';
+
+// Art. 3.2: instructions relayed by a provider, persisted with their status.
+export const instructions = pgTable(
+  'instructions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    linkId: uuid('link_id')
+      .notNull()
+      .references(() => links.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    kind: text('kind').notNull(), // 'transfer'
+    status: text('status').notNull(), // 'completed'
+    fromAccountId: uuid('from_account_id')
+      .notNull()
+      .references(() => accounts.id),
+    payeeId: uuid('payee_id').references(() => payees.id),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    memo: text('memo'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('instructions_link_idx').on(t.linkId, t.createdAt)],
+);
+
+// POST requests are idempotent per provider and Idempotency-Key: same key + same body → the same
+// response; same key + another body → 422; a key still in flight → 409.
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    clientId: text('client_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    state: text('state').notNull(), // 'in_flight' | 'done'
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.key] })],
+);
