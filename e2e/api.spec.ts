@@ -174,3 +174,14 @@ test('transfers are validated, idempotent, debit the account and show in the lin
   await page.getByRole('link', { name: 'デモ連携アプリ の詳細・変更' }).click();
   await expect(page.getByTestId('history').locator('li').first()).toContainText('12,345円');
 });
+
+test('the OpenAPI document is served and the responses have the shapes it names', async ({ page, request }) => {
+  const doc = await (await request.get('/api/v1/openapi.json')).json();
+  expect(doc.openapi).toBe('3.1.0');
+  expect(doc.servers[0].url).toBe(`${base()}/api/v1`);
+  const { session, accessToken } = await link(page, 'balances payees');
+  const accounts = (await callApi(session, accessToken, '/api/v1/accounts', { baseURL: base() })).body.accounts as Record<string, unknown>[];
+  for (const a of accounts) expect(Object.keys(a).sort()).toEqual([...doc.components.schemas.Account.required].sort());
+  const payee = ((await callApi(session, accessToken, '/api/v1/payees', { baseURL: base() })).body.payees as Record<string, unknown>[])[0]!;
+  expect(Object.keys(payee).sort()).toEqual([...doc.components.schemas.Payee.required].sort());
+});

@@ -48,31 +48,23 @@ export default async function DashboardPage() {
         </Card>
       ) : null}
 
-      {attention.length > 0 ? (
-        <section aria-labelledby="attention-title" className="space-y-4">
-          <h2 id="attention-title" className="text-lg font-bold">
-            {t('needsAttention')}
-          </h2>
-          <div className="space-y-4">
-            {attention.map((link) => (
-              <LinkCard key={link.id} link={link} now={now} />
-            ))}
-          </div>
-        </section>
-      ) : null}
-
-      {others.length > 0 ? (
-        <section aria-labelledby="others-title" className="space-y-4">
-          <h2 id="others-title" className="text-lg font-bold">
-            {t('others')}
-          </h2>
-          <div className="space-y-4">
-            {others.map((link) => (
-              <LinkCard key={link.id} link={link} now={now} />
-            ))}
-          </div>
-        </section>
-      ) : null}
+      {[
+        { id: 'attention', title: t('needsAttention'), links: attention },
+        { id: 'others', title: t('others'), links: others },
+      ].map((group) =>
+        group.links.length > 0 ? (
+          <section key={group.id} aria-labelledby={`${group.id}-title`} className="space-y-4">
+            <h2 id={`${group.id}-title`} className="text-lg font-bold">
+              {group.title}
+            </h2>
+            <div className="space-y-4">
+              {group.links.map((link) => (
+                <LinkCard key={link.id} link={link} now={now} />
+              ))}
+            </div>
+          </section>
+        ) : null,
+      )}
     </div>
   );
 }

@@ -88,14 +88,7 @@ export async function rawPar(baseURL: string, params: Record<string, string>, op
   const client: oauth.Client = { client_id: options.clientId ?? DEMO_CLIENT_ID, token_endpoint_auth_signing_alg: 'ES256' };
   const { key, kid } = await demoClientKey();
   const response = await oauth.pushedAuthorizationRequest(as, client, oauth.PrivateKeyJwt({ key, kid }), new URLSearchParams(params), insecure);
-  const text = await response.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    body = { text };
-  }
-  return { status: response.status, body };
+  return { status: response.status, body: await jsonOrText(response) };
 }
 
 export async function validParParams(overrides: Record<string, string | undefined> = {}): Promise<Record<string, string>> {
@@ -134,14 +127,7 @@ export async function callApi(session: ProviderSession, accessToken: string, pat
   const url = `${options.baseURL}${path}`;
   const proof = options.proof ?? (await dpopProof(session.dpopKeys, { method: 'GET', url, accessToken }));
   const response = await fetch(url, { headers: { Authorization: `${options.scheme ?? 'DPoP'} ${accessToken}`, DPoP: proof } });
-  const text = await response.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    body = { text };
-  }
-  return { status: response.status, body, headers: response.headers, proof };
+  return { status: response.status, body: await jsonOrText(response), headers: response.headers, proof };
 }
 
 /** POSTs JSON to the provider API with DPoP (and an Idempotency-Key when given). */
@@ -154,12 +140,14 @@ export async function postApi(session: ProviderSession, accessToken: string, pat
   };
   if (options.key) headers['Idempotency-Key'] = options.key;
   const response = await fetch(url, { method: 'POST', headers, body });
+  return { status: response.status, body: await jsonOrText(response), headers: response.headers };
+}
+
+async function jsonOrText(response: Response): Promise<Record<string, unknown>> {
   const text = await response.text();
-  let json: Record<string, unknown> = {};
   try {
-    json = JSON.parse(text) as Record<string, unknown>;
+    return JSON.parse(text) as Record<string, unknown>;
   } catch {
-    json = { text };
+    return { text };
   }
-  return { status: response.status, body: json, headers: response.headers };
 }
