@@ -69,6 +69,21 @@ test.describe('authorization server protocol', () => {
     expect(first.headers()['location']).toMatch(/^\/consent\//);
   });
 
+  test("another client cannot use a provider's request_uri, and an expired request_uri is refused", async ({ request }) => {
+    const session = await startLinking(base(), 'balances');
+    const stolen = new URL(session.authorizationUrl);
+    stolen.searchParams.set('client_id', 'demo-provider-b');
+    const response = await request.get(stolen.toString(), { maxRedirects: 0 });
+    expect(response.status()).toBe(400);
+    expect(response.headers()['location']).toBeUndefined();
+    // request_uri lifetime is 60 s (< 600 s): after it, an error page
+    test.setTimeout(120_000);
+    await new Promise((resolve) => setTimeout(resolve, 62_000));
+    const expired = await request.get(session.authorizationUrl, { maxRedirects: 0 });
+    expect(expired.status()).toBe(400);
+    expect(expired.headers()['location']).toBeUndefined();
+  });
+
   test('PAR refuses redirect URIs that are not exactly registered', async () => {
     for (const redirect_uri of [
       `${DEMO_REDIRECT_URI}/`,

@@ -62,11 +62,23 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
   if (token.jkt !== proof.jkt) return problem(401, 'Unauthorized', 'The access token is not bound to this DPoP key.', { challenge: 'invalid_token', code: 'invalid-token' });
 
   const [link] = await db
-    .select({ id: links.id, customerId: links.customerId, status: links.status, expiresAt: links.expiresAt, lastUsedAt: links.lastUsedAt, inactivityDays: providers.inactivityDays })
+    .select({
+      id: links.id,
+      customerId: links.customerId,
+      status: links.status,
+      expiresAt: links.expiresAt,
+      lastUsedAt: links.lastUsedAt,
+      inactivityDays: providers.inactivityDays,
+      providerStatus: providers.status,
+    })
     .from(links)
     .innerJoin(providers, eq(providers.id, links.providerId))
     .where(and(eq(links.grantId, token.grantId ?? ''), eq(links.customerId, token.accountId ?? '')));
   if (!link) return problem(401, 'Unauthorized', 'The link behind this token no longer exists.', { challenge: 'invalid_token', code: 'invalid-token' });
+  // A suspended or terminated provider is refused at once, whatever tokens it still holds.
+  if (link.providerStatus !== 'active') {
+    return problem(401, 'Unauthorized', `The provider is ${link.providerStatus}.`, { challenge: 'invalid_token', code: 'provider-not-active' });
+  }
   const status = effectiveStatus(link, now);
   if (status !== 'active') {
     return problem(401, 'Unauthorized', `The link is ${status}.`, { challenge: 'invalid_token', code: 'link-not-active', extra: { link_status: status } });

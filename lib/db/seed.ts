@@ -6,6 +6,7 @@ import type { AccountType } from '@/lib/domain/accounts';
 import { termsDocuments } from '@/lib/terms/documents';
 import { parseRegistration, registerProvider } from '@/lib/providers/registration';
 import demoProviderRegistration from '@/examples/demo-provider/registration.json';
+import demoProviderRegistrationB from '@/examples/demo-provider/registration-b.json';
 import type { Db, Executor } from './connect';
 import {
   accounts,
@@ -254,6 +255,8 @@ async function seedCustomer(db: Executor, user: (typeof DEMO_USERS)[number], ind
 async function seedSandbox(db: Executor, now: Date): Promise<void> {
   // The demo provider (examples/demo-provider) is registered the way any provider is (SPEC §7).
   await registerProvider(db, parseRegistration(demoProviderRegistration, true), now);
+  // A second sandbox client (same sandbox key), so integrators and tests can see client binding.
+  await registerProvider(db, parseRegistration(demoProviderRegistrationB, true), now);
   const providerIds = new Map<string, string>();
   for (const p of PROVIDERS) {
     const [row] = await db
