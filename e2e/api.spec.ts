@@ -19,14 +19,15 @@ function base(): string {
 }
 
 /** Links with the given items (all of demo2's accounts but the card loan) and returns the tokens. */
-async function link(page: Page, scope: string, uncheck: string[] = []): Promise<{ session: ProviderSession; accessToken: string }> {
-  const session = await startLinking(base(), scope);
+async function link(page: Page, scope: string, uncheck: string[] = [], client?: { clientId: string; redirectUri: string }): Promise<{ session: ProviderSession; accessToken: string }> {
+  const session = await startLinking(base(), scope, client ?? {});
   await page.goto(session.authorizationUrl);
   for (const name of uncheck) await page.getByRole('checkbox', { name: new RegExp(`^${name}`) }).uncheck();
   await page.getByRole('checkbox', { name: /^定期預金/ }).check();
   await page.getByRole('button', { name: '同意する' }).click();
-  await page.waitForURL((url) => url.href.startsWith(DEMO_REDIRECT_URI));
-  const tokens = await redeemCode(session, page.url());
+  const redirectUri = client?.redirectUri ?? DEMO_REDIRECT_URI;
+  await page.waitForURL((url) => url.href.startsWith(redirectUri));
+  const tokens = await redeemCode(session, page.url(), redirectUri);
   return { session, accessToken: tokens.access_token };
 }
 
@@ -184,4 +185,32 @@ test('the OpenAPI document is served and the responses have the shapes it names'
   for (const a of accounts) expect(Object.keys(a).sort()).toEqual([...doc.components.schemas.Account.required].sort());
   const payee = ((await callApi(session, accessToken, '/api/v1/payees', { baseURL: base() })).body.payees as Record<string, unknown>[])[0]!;
   expect(Object.keys(payee).sort()).toEqual([...doc.components.schemas.Payee.required].sort());
+});
+
+test('direct-debit applications and fund movements (Art. 3.2(2)(3)), idempotent, in the history', async ({ page }) => {
+  const client = { clientId: 'demo-provider-b', redirectUri: 'http://localhost:4000/callback-b' };
+  const { session, accessToken } = await link(page, 'balances direct_debit_applications direct_debit_transfers', [], client);
+  const get = (path: string) => callApi(session, accessToken, path, { baseURL: base() });
+  const post = (path: string, body: unknown, key: string) => postApi(session, accessToken, path, JSON.stringify(body), { baseURL: base(), key });
+  const ordinary = ((await get('/api/v1/accounts')).body.accounts as { id: string; type: string }[]).find((a) => a.type === 'ordinary')!.id;
+
+  const application = { account_id: ordinary, biller_name: 'れんけい電力', biller_code: 'DENKI-01', customer_reference: 'C-12345' };
+  const applied = await post('/api/v1/direct-debit/applications', application, 'dd-app-1');
+  expect(applied.status).toBe(201);
+  expect(applied.body).toMatchObject({ status: 'active', biller_name: 'れんけい電力' });
+  expect((await post('/api/v1/direct-debit/applications', application, 'dd-app-1')).body).toEqual(applied.body);
+  expect((await post('/api/v1/direct-debit/applications', { ...application, biller_code: 'bad code!' }, 'dd-app-2')).status).toBe(400);
+
+  const before = (await get(`/api/v1/accounts/${ordinary}/balance`)).body.balance as number;
+  const moved = await post('/api/v1/direct-debit/transfers', { agreement_id: applied.body.id, amount: 4_321 }, 'dd-tr-1');
+  expect(moved.status).toBe(201);
+  expect(moved.body).toMatchObject({ status: 'completed', amount: 4_321, balance_after: before - 4_321 });
+  expect((await post('/api/v1/direct-debit/transfers', { agreement_id: '00000000-0000-4000-8000-000000000000', amount: 1 }, 'dd-tr-2')).status).toBe(422);
+  // without the item: transfers are not granted on this link
+  expect((await post('/api/v1/transfers', { from_account_id: ordinary, payee_id: ordinary, amount: 1 }, 'dd-tr-3')).status).toBe(403);
+
+  await page.goto('/');
+  await page.getByRole('link', { name: 'デモ連携アプリB の詳細・変更' }).click();
+  await expect(page.getByTestId('history').locator('li').first()).toContainText('4,321円');
+  await expect(page.getByTestId('history')).toContainText('「れんけい電力」の口座振替のお申込みを受け付けました');
 });

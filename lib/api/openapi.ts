@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
+import { directDebitApplicationSchema, directDebitTransferSchema } from './direct-debits';
 import { transferRequestSchema } from './transfers';
 
 // The OpenAPI 3.1 document of the provider API, built from the zod schemas the routes validate
@@ -71,6 +72,8 @@ export function openApiDocument(origin: string): Record<string, unknown> {
         Transaction: schema(transaction),
         Payee: schema(payee),
         TransferRequest: schema(transferRequestSchema),
+        DirectDebitApplicationRequest: schema(directDebitApplicationSchema),
+        DirectDebitTransferRequest: schema(directDebitTransferSchema),
         Transfer: schema(transfer),
         Problem: schema(problemSchema),
       },
@@ -102,6 +105,24 @@ export function openApiDocument(origin: string): Record<string, unknown> {
       },
       '/payees': {
         get: { summary: 'Registered payees (Art. 3.1(3))', security: [{ dpop: ['payees'] }], responses: { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object', properties: { payees: { type: 'array', items: { $ref: '#/components/schemas/Payee' } } } } } } }, ...problemResponses } },
+      },
+      '/direct-debit/applications': {
+        post: {
+          summary: 'Direct debit application (Art. 3.2(2))',
+          security: [{ dpop: ['direct_debit_applications'] }],
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', maxLength: 255 } }],
+          requestBody: { required: true, content: json('DirectDebitApplicationRequest') },
+          responses: { '201': { description: 'The agreement, active' }, '400': { description: 'Invalid JSON or request' }, '409': { description: 'In flight' }, '422': { description: 'Key reused with another body; account not eligible' }, ...problemResponses },
+        },
+      },
+      '/direct-debit/transfers': {
+        post: {
+          summary: 'Fund movement under a direct-debit agreement (Art. 3.2(3))',
+          security: [{ dpop: ['direct_debit_transfers'] }],
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', maxLength: 255 } }],
+          requestBody: { required: true, content: json('DirectDebitTransferRequest') },
+          responses: { '201': { description: 'Completed' }, '400': { description: 'Invalid JSON or request' }, '409': { description: 'In flight' }, '422': { description: 'Key reused; unknown agreement; insufficient funds' }, ...problemResponses },
+        },
       },
       '/transfers': {
         post: {

@@ -18,6 +18,7 @@ export const transferRequestSchema = z
 export type TransferRequest = z.infer<typeof transferRequestSchema>;
 export type TransferOutcome = { status: number; body: Record<string, unknown> };
 
+
 const problemBody = (status: number, code: string, title: string, detail: string) => ({ type: `https://renkei.example/problems/${code}`, title, status, detail });
 
 /**

@@ -13,12 +13,13 @@ export const instructions = pgTable(
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id),
-    kind: text('kind').notNull(), // 'transfer'
+    kind: text('kind').notNull(), // 'transfer' | 'direct_debit_transfer'
     status: text('status').notNull(), // 'completed'
     fromAccountId: uuid('from_account_id')
       .notNull()
       .references(() => accounts.id),
     payeeId: uuid('payee_id').references(() => payees.id),
+    agreementId: uuid('agreement_id'),
     amount: bigint('amount', { mode: 'number' }).notNull(),
     memo: text('memo'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -40,4 +41,27 @@ export const idempotencyKeys = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.clientId, t.key] })],
+);
+
+// Art. 3.2(2)(3): direct-debit agreements applied for through a provider, and the fund movements under them.
+export const directDebitAgreements = pgTable(
+  'direct_debit_agreements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    linkId: uuid('link_id')
+      .notNull()
+      .references(() => links.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    billerName: text('biller_name').notNull(),
+    billerCode: text('biller_code').notNull(),
+    customerReference: text('customer_reference').notNull(),
+    status: text('status').notNull(), // 'active'
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('direct_debit_agreements_link_idx').on(t.linkId)],
 );

@@ -253,6 +253,8 @@ const KNOWN_EVENTS = new Set([
   'link_terminated',
   'chained_connection_stop_requested',
   'transfer_instructed',
+  'direct_debit_applied',
+  'direct_debit_transferred',
 ]);
 
 function historyText(t: Awaited<ReturnType<typeof getTranslations>>, h: { event: string; item: PermissionItem | null; detail: Record<string, unknown> }): string {

@@ -1,0 +1,95 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { accounts, directDebitAgreements, instructions, linkAccounts, linkHistory, transactions } from '@/lib/db/schema';
+import type { ApiCaller } from './authorize';
+import { completeIdempotencyKey } from './idempotency';
+import type { PostOutcome } from './idempotent-post';
+import { MAX_TRANSFER_YEN } from './transfers';
+
+export const directDebitApplicationSchema = z
+  .object({
+    account_id: z.string().uuid(),
+    biller_name: z.string().trim().min(1).max(100),
+    biller_code: z.string().regex(/^[A-Za-z0-9-]{1,20}$/),
+    customer_reference: z.string().trim().min(1).max(40),
+  })
+  .strict();
+
+export const directDebitTransferSchema = z
+  .object({ agreement_id: z.string().uuid(), amount: z.number().int().positive().max(MAX_TRANSFER_YEN), memo: z.string().max(50).optional() })
+  .strict();
+
+const problemBody = (status: number, code: string, title: string, detail: string) => ({ type: `https://renkei.example/problems/${code}`, title, status, detail });
+
+/** Art. 3.2(2): a direct-debit application relayed by the provider, for an ordinary account in the consent. */
+export async function applyForDirectDebit(caller: ApiCaller, input: z.infer<typeof directDebitApplicationSchema>, idempotencyKey: string): Promise<PostOutcome> {
+  return caller.db.transaction(async (tx) => {
+    const finish = async (outcome: PostOutcome) => {
+      await completeIdempotencyKey(tx, caller.clientId, idempotencyKey, outcome.status, outcome.body);
+      return outcome;
+    };
+    const [account] = await tx
+      .select({ id: accounts.id, type: accounts.type })
+      .from(linkAccounts)
+      .innerJoin(accounts, and(eq(accounts.id, linkAccounts.accountId), eq(accounts.customerId, caller.customerId)))
+      .where(and(eq(linkAccounts.linkId, caller.linkId), eq(accounts.id, input.account_id)));
+    if (!account) return finish({ status: 404, body: problemBody(404, 'not-found', 'Not Found', 'No such resource.') });
+    if (account.type !== 'ordinary') return finish({ status: 422, body: problemBody(422, 'account-not-eligible', 'Unprocessable Content', 'Direct debits are drawn from an ordinary deposit account.') });
+    const now = new Date();
+    const [agreement] = await tx
+      .insert(directDebitAgreements)
+      .values({ linkId: caller.linkId, customerId: caller.customerId, accountId: account.id, billerName: input.biller_name, billerCode: input.biller_code, customerReference: input.customer_reference, status: 'active', createdAt: now })
+      .returning({ id: directDebitAgreements.id });
+    await tx.insert(linkHistory).values({
+      linkId: caller.linkId,
+      at: now,
+      actorType: 'provider',
+      actorId: caller.clientId,
+      event: 'direct_debit_applied',
+      item: 'direct_debit_applications',
+      detail: { agreementId: agreement!.id, name: input.biller_name },
+    });
+    return finish({ status: 201, body: { id: agreement!.id, status: 'active', account_id: account.id, biller_name: input.biller_name, biller_code: input.biller_code, customer_reference: input.customer_reference, created_at: now.toISOString() } });
+  });
+}
+
+/** Art. 3.2(3): a fund movement under an active agreement of this customer. */
+export async function executeDirectDebitTransfer(caller: ApiCaller, input: z.infer<typeof directDebitTransferSchema>, idempotencyKey: string): Promise<PostOutcome> {
+  return caller.db.transaction(async (tx) => {
+    const finish = async (outcome: PostOutcome) => {
+      await completeIdempotencyKey(tx, caller.clientId, idempotencyKey, outcome.status, outcome.body);
+      return outcome;
+    };
+    const [agreement] = await tx
+      .select({ id: directDebitAgreements.id, accountId: directDebitAgreements.accountId, status: directDebitAgreements.status, billerName: directDebitAgreements.billerName })
+      .from(directDebitAgreements)
+      .where(and(eq(directDebitAgreements.id, input.agreement_id), eq(directDebitAgreements.customerId, caller.customerId)));
+    if (!agreement || agreement.status !== 'active') return finish({ status: 422, body: problemBody(422, 'unknown-agreement', 'Unprocessable Content', 'agreement_id is not an active direct-debit agreement of this customer.') });
+    const [account] = await tx
+      .select({ id: accounts.id, balance: accounts.balance })
+      .from(linkAccounts)
+      .innerJoin(accounts, and(eq(accounts.id, linkAccounts.accountId), eq(accounts.customerId, caller.customerId)))
+      .where(and(eq(linkAccounts.linkId, caller.linkId), eq(accounts.id, agreement.accountId)))
+      .for('update', { of: accounts });
+    if (!account) return finish({ status: 404, body: problemBody(404, 'not-found', 'Not Found', 'No such resource.') });
+    if (account.balance < input.amount) return finish({ status: 422, body: problemBody(422, 'insufficient-funds', 'Unprocessable Content', 'The balance is not enough for this movement.') });
+    const now = new Date();
+    const balanceAfter = account.balance - input.amount;
+    await tx.update(accounts).set({ balance: sql`${accounts.balance} - ${input.amount}` }).where(eq(accounts.id, account.id));
+    await tx.insert(transactions).values({ accountId: account.id, bookedAt: now, amount: -input.amount, balanceAfter, description: `口座振替 ${agreement.billerName}` });
+    const [instruction] = await tx
+      .insert(instructions)
+      .values({ linkId: caller.linkId, customerId: caller.customerId, kind: 'direct_debit_transfer', status: 'completed', fromAccountId: account.id, agreementId: agreement.id, amount: input.amount, memo: input.memo ?? null, createdAt: now })
+      .returning({ id: instructions.id });
+    await tx.insert(linkHistory).values({
+      linkId: caller.linkId,
+      at: now,
+      actorType: 'provider',
+      actorId: caller.clientId,
+      event: 'direct_debit_transferred',
+      item: 'direct_debit_transfers',
+      detail: { instructionId: instruction!.id, amount: input.amount, name: agreement.billerName },
+    });
+    return finish({ status: 201, body: { id: instruction!.id, status: 'completed', agreement_id: agreement.id, amount: input.amount, currency: 'JPY', balance_after: balanceAfter, created_at: now.toISOString() } });
+  });
+}

@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import type { PermissionItem } from '@/lib/domain/permission-items';
+import { authorizeApiCall, type ApiCaller } from './authorize';
+import { claimIdempotencyKey, releaseIdempotencyKey, requestHash } from './idempotency';
+import { problem } from './problem';
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+export type PostOutcome = { status: number; body: Record<string, unknown> };
+
+/**
+ * The shared path of every instruction (POST) of the provider API: the consent check, a required
+ * Idempotency-Key, a bounded JSON body validated by `schema`, the key claimed once, then
+ * `execute` (which stores its response with the key in its own transaction).
+ */
+export async function handleIdempotentPost<S extends z.ZodType>(
+  request: Request,
+  items: PermissionItem[],
+  schema: S,
+  execute: (caller: ApiCaller, input: z.infer<S>, idempotencyKey: string) => Promise<PostOutcome>,
+): Promise<Response> {
+  const caller = await authorizeApiCall(request, items);
+  if (caller instanceof Response) return caller;
+  const key = request.headers.get('idempotency-key');
+  if (!key || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+    return problem(400, 'Bad Request', 'An Idempotency-Key header (1–255 visible ASCII characters) is required.', { code: 'idempotency-key-required' });
+  }
+  const tooLarge = () => problem(413, 'Content Too Large', `The body may be at most ${MAX_BODY_BYTES} bytes.`, { code: 'body-too-large' });
+  if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY_BYTES) return tooLarge();
+  const raw = await request.text();
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return tooLarge();
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return problem(400, 'Bad Request', 'The body is not valid JSON.', { code: 'invalid-json' });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    return problem(400, 'Bad Request', 'The request is not valid.', {
+      code: 'invalid-request',
+      extra: { errors: parsed.error.issues.map((i) => ({ pointer: `/${i.path.join('/')}`, detail: i.message })) },
+    });
+  }
+  const path = new URL(request.url).pathname;
+  const claim = await claimIdempotencyKey(caller.db, caller.clientId, key, requestHash('POST', path, JSON.stringify(parsed.data)));
+  if (claim.kind === 'conflict') return problem(422, 'Unprocessable Content', 'This Idempotency-Key was used with a different request.', { code: 'idempotency-key-reused' });
+  if (claim.kind === 'in_flight') return problem(409, 'Conflict', 'A request with this Idempotency-Key is still being processed.', { code: 'idempotency-key-in-flight' });
+  if (claim.kind === 'replay') return Response.json(claim.body, { status: claim.status, headers: { 'Idempotent-Replayed': 'true', 'Cache-Control': 'no-store' } });
+  try {
+    const outcome = await execute(caller, parsed.data, key);
+    const contentType = outcome.status >= 400 ? 'application/problem+json' : 'application/json';
+    return new Response(JSON.stringify(outcome.body), { status: outcome.status, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' } });
+  } catch (error) {
+    await releaseIdempotencyKey(caller.db, caller.clientId, key);
+    throw error;
+  }
+}
