@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoAxeViolations } from './support/axe';
 import { startCallbackServer } from './support/callback-server';
 import { callApi, DEMO_REDIRECT_URI, dpopProof, postApi, redeemCode, startLinking, type ProviderSession } from './support/oauth-client';
 import { STORAGE } from './support/users';
@@ -84,9 +85,20 @@ test('reads accounts, balances, statements and payees with a DPoP-bound token; e
   expect((await api('/api/v1/payees', { proof: await dpopProof(otherKeys, { method: 'GET', url, accessToken }) })).status).toBe(401);
   expect((await callApi(session, 'not-a-token', '/api/v1/payees', { baseURL: base() })).status).toBe(401);
 
-  // revoking an item in the portal is in force for the very next call
+  // the customer sees the provider's use (counts are written in batches within seconds)
   await page.goto('/');
-  await page.getByRole('link', { name: 'デモ連携アプリ の詳細・変更' }).click();
+  await page.getByRole('link', { name: 'デモ連携アプリ の詳細・変更', exact: true }).click();
+  await expect(page).toHaveURL(/\/links\//);
+  await expect
+    .poll(async () => {
+      await page.reload();
+      const total = page.getByTestId('usage-total');
+      return (await total.count()) === 0 ? 0 : Number(await total.getAttribute('data-total'));
+    }, { timeout: 30_000, intervals: [2_000] })
+    .toBe(4); // accounts, balance, payees ×2: refused calls are not counted
+  await expectNoAxeViolations(page);
+
+  // revoking an item in the portal is in force for the very next call
   await page.getByRole('switch', { name: '登録済の振込先', exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: '提供を停止する' }).click();
   await expect(page.getByTestId('action-result').filter({ hasText: '「登録済の振込先」の提供を停止しました。' })).toBeVisible();
@@ -172,7 +184,7 @@ test('transfers are validated, idempotent, debit the account and show in the lin
 
   // the customer sees the instruction in the link's history
   await page.goto('/');
-  await page.getByRole('link', { name: 'デモ連携アプリ の詳細・変更' }).click();
+  await page.getByRole('link', { name: 'デモ連携アプリ の詳細・変更', exact: true }).click();
   await expect(page.getByTestId('history').locator('li').first()).toContainText('12,345円');
 });
 

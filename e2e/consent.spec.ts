@@ -55,7 +55,7 @@ test.describe('consent (Art. 2.1) through the authorization server', () => {
 
     // The portal shows the new link with the approved items.
     await page.goto('/');
-    const card = page.locator('[data-testid=link-card]').filter({ hasText: 'デモ連携アプリ' });
+    const card = page.getByRole('article', { name: 'デモ連携アプリ', exact: true });
     await expect(card.locator('span[data-status]')).toHaveText('連携中');
     await expect(card).toContainText('登録済の振込先');
     await expect(card).not.toContainText('お取引明細');
@@ -77,7 +77,7 @@ test.describe('consent (Art. 2.1) through the authorization server', () => {
     await expect(redeemCode(session, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect((await introspect(session, tokens.access_token)).active).toBe(false);
     await page.goto('/');
-    await expect(page.locator('[data-testid=link-card]').filter({ hasText: 'デモ連携アプリ' }).locator('span[data-status]')).toHaveText('連携停止済み');
+    await expect(page.getByRole('article', { name: 'デモ連携アプリ', exact: true }).locator('span[data-status]')).toHaveText('連携停止済み');
   });
 
   test('Deny returns error=access_denied and creates nothing', async ({ page }) => {
@@ -115,7 +115,7 @@ test.describe('consent for a customer who is not signed in yet', () => {
 
     // Narrowing in the portal narrows the grant: a refresh yields the narrowed scope.
     await page.goto('/');
-    await page.getByRole('link', { name: 'Details for Demo Provider' }).click();
+    await page.getByRole('link', { name: 'Details for Demo Provider', exact: true }).click();
     await page.getByRole('switch', { name: 'Registered payees', exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Stop sharing' }).click();
     await expect(page.getByRole('switch', { name: 'Registered payees', exact: true })).toHaveAttribute('aria-checked', 'false');

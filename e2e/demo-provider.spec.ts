@@ -47,5 +47,5 @@ test('the demo provider links, reads its grant, refreshes and revokes', async ({
   await page.locator('#revoke').click();
   await expect(page.getByRole('button', { name: '銀行口座を連携する / Connect your bank' })).toBeVisible();
   await page.goto('/');
-  await expect(page.locator('[data-testid=link-card]').filter({ hasText: 'デモ連携アプリ' }).locator('span[data-status]')).toHaveText('連携停止済み');
+  await expect(page.getByRole('article', { name: 'デモ連携アプリ', exact: true }).locator('span[data-status]')).toHaveText('連携停止済み');
 });

@@ -8,6 +8,7 @@ import { env } from '@/lib/env';
 import { getOauthProvider } from '@/lib/oauth/provider';
 import { itemsFromScope } from '@/lib/oauth/scopes';
 import { DpopError, htuOf, verifyDpopProof } from './dpop';
+import { countAccess } from './usage';
 import { notFound, problem } from './problem';
 
 /** Who is calling, once every check has passed: a live link and the item it may use. */
@@ -92,6 +93,7 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
     if (!inConsent) return notFound();
   }
   await recordUsage(db, link.id, item, link.inactivityDays, now);
+  countAccess(db, link.id, item, now);
   return { db, linkId: link.id, customerId: link.customerId, clientId: token.clientId ?? '', item };
 }
 

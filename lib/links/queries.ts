@@ -15,6 +15,7 @@ import {
 import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
 import { displayStatus, type DisplayStatus, type LinkStatus } from '@/lib/domain/link-status';
 import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permission-items';
+import { dailyUsage, type DailyUsage } from '@/lib/api/usage';
 
 // DTOs: explicit columns only; never whole rows (STYLE: data layer returns DTOs).
 export type ProviderDTO = {
@@ -71,6 +72,8 @@ export type HistoryEntryDTO = {
 
 export type LinkDetailDTO = LinkSummaryDTO & {
   version: number;
+  /** Access counts of the last 90 days (Asia/Tokyo days), oldest first. */
+  usage: DailyUsage[];
   terms: { id: string; revisedOn: string; effectiveFrom: Date };
   accounts: LinkAccountDTO[];
   history: HistoryEntryDTO[];
@@ -197,7 +200,7 @@ export async function getLink(db: Executor, principal: CustomerPrincipal, linkId
   if (!UUID.test(linkId)) return null;
   const [row] = await selectLinks(db, principal, linkId);
   if (!row) return null;
-  const [loaded, terms, accountRows, history] = await Promise.all([
+  const [loaded, terms, accountRows, history, usage] = await Promise.all([
     loadItemsAndConnections(db, [row]),
     db
       .select({ id: termsVersions.id, revisedOn: termsVersions.revisedOn, effectiveFrom: termsVersions.effectiveFrom })
@@ -221,12 +224,14 @@ export async function getLink(db: Executor, principal: CustomerPrincipal, linkId
       .from(linkHistory)
       .where(eq(linkHistory.linkId, row.id))
       .orderBy(desc(linkHistory.at), desc(linkHistory.id)),
+    dailyUsage(db, row.id, now),
   ]);
   const termsRow = terms[0];
   if (!termsRow) throw new Error(`Link ${row.id} names unknown terms version ${row.termsVersionId}`);
   return {
     ...assemble(row, loaded, now),
     version: row.version,
+    usage,
     terms: termsRow,
     accounts: accountRows.map(({ accountNumber, ...a }) => ({ ...a, maskedNumber: maskAccountNumber(accountNumber) })),
     history,

@@ -108,3 +108,17 @@ export const linkHistory = pgTable(
   },
   (t) => [index('link_history_link_idx').on(t.linkId, t.id)],
 );
+
+// Art. 4 / transparency: how often the provider used each item, per day (Asia/Tokyo).
+export const linkUsageDaily = pgTable(
+  'link_usage_daily',
+  {
+    linkId: uuid('link_id')
+      .notNull()
+      .references(() => links.id, { onDelete: 'cascade' }),
+    item: permissionItemEnum('item').notNull(),
+    day: text('day').notNull(), // YYYY-MM-DD in Asia/Tokyo
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.linkId, t.item, t.day] })],
+);

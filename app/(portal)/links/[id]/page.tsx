@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { ProviderMark } from '@/components/provider-mark';
 import { StatusBadge } from '@/components/status-badge';
+import { UsageChart } from '@/components/usage-chart';
 import { Alert } from '@/components/ui/alert';
 import { Card, Section } from '@/components/ui/card';
 import { ChevronLeftIcon, ShieldIcon } from '@/components/ui/icons';
@@ -194,6 +195,12 @@ export default async function LinkPage({ params }: Params) {
             ))}
           </ul>
         )}
+      </Section>
+
+      <Section id="usage" title={t('link.usageTitle')}>
+        <Card>
+          <UsageChart usage={link.usage} />
+        </Card>
       </Section>
 
       <Section id="expiry" title={t('link.expiryTitle')}>

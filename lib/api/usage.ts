@@ -1,0 +1,60 @@
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import type { Db, Executor } from '@/lib/db/connect';
+import { linkUsageDaily } from '@/lib/db/schema';
+import type { PermissionItem } from '@/lib/domain/permission-items';
+
+// Access counts per link, item and day: counted in memory and written in batches, so a read of
+// the provider API is never a write of its own (at most ~10 s of counts are lost if the process dies).
+const FLUSH_EVERY_MS = 10_000;
+type Key = `${string}|${PermissionItem}|${string}`;
+type UsageState = { pending: Map<Key, number>; timer?: NodeJS.Timeout };
+const globalForUsage = globalThis as typeof globalThis & { __renkeiUsage?: UsageState };
+const state: UsageState = (globalForUsage.__renkeiUsage ??= { pending: new Map<Key, number>() });
+
+export function tokyoDay(date: Date): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
+
+export function countAccess(db: Db, linkId: string, item: PermissionItem, at: Date = new Date()): void {
+  const key: Key = `${linkId}|${item}|${tokyoDay(at)}`;
+  state.pending.set(key, (state.pending.get(key) ?? 0) + 1);
+  if (!state.timer) {
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      void flushAccessCounts(db).catch((error: unknown) => console.error('[usage] flush failed', error));
+    }, FLUSH_EVERY_MS);
+    state.timer.unref();
+  }
+}
+
+export async function flushAccessCounts(db: Db): Promise<void> {
+  if (state.pending.size === 0) return;
+  const batch = [...state.pending.entries()];
+  state.pending.clear();
+  const rows = batch.map(([key, count]) => {
+    const [linkId, item, day] = key.split('|') as [string, PermissionItem, string];
+    return { linkId, item, day, count };
+  });
+  await db
+    .insert(linkUsageDaily)
+    .values(rows)
+    .onConflictDoUpdate({ target: [linkUsageDaily.linkId, linkUsageDaily.item, linkUsageDaily.day], set: { count: sql`${linkUsageDaily.count} + excluded.count` } });
+}
+
+export type DailyUsage = { day: string; count: number };
+
+/** The last `days` days of access counts of one link (all items), oldest first, zero-filled. */
+export async function dailyUsage(db: Executor, linkId: string, now: Date, days = 90): Promise<DailyUsage[]> {
+  const start = new Date(now.getTime() - (days - 1) * 86_400_000);
+  const rows = await db
+    .select({ day: linkUsageDaily.day, count: sql<number>`sum(${linkUsageDaily.count})::int` })
+    .from(linkUsageDaily)
+    .where(and(eq(linkUsageDaily.linkId, linkId), gte(linkUsageDaily.day, tokyoDay(start))))
+    .groupBy(linkUsageDaily.day)
+    .orderBy(asc(linkUsageDaily.day));
+  const byDay = new Map(rows.map((r) => [r.day, Number(r.count)]));
+  return Array.from({ length: days }, (_, i) => {
+    const day = tokyoDay(new Date(start.getTime() + i * 86_400_000));
+    return { day, count: byDay.get(day) ?? 0 };
+  });
+}
