@@ -1,9 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { accounts, directDebitAgreements, instructions, linkAccounts, linkHistory, transactions } from '@/lib/db/schema';
+import { accounts, directDebitAgreements, linkAccounts, linkHistory } from '@/lib/db/schema';
 import type { ApiCaller } from './authorize';
-import { completeIdempotencyKey } from './idempotency';
 import type { PostOutcome } from './idempotent-post';
+import { debitForInstruction, finisher, problemBody } from './instruction-steps';
 import { MAX_TRANSFER_YEN } from './transfers';
 
 export const directDebitApplicationSchema = z
@@ -19,15 +19,10 @@ export const directDebitTransferSchema = z
   .object({ agreement_id: z.string().uuid(), amount: z.number().int().positive().max(MAX_TRANSFER_YEN), memo: z.string().max(50).optional() })
   .strict();
 
-const problemBody = (status: number, code: string, title: string, detail: string) => ({ type: `https://renkei.example/problems/${code}`, title, status, detail });
-
 /** Art. 3.2(2): a direct-debit application relayed by the provider, for an ordinary account in the consent. */
 export async function applyForDirectDebit(caller: ApiCaller, input: z.infer<typeof directDebitApplicationSchema>, idempotencyKey: string): Promise<PostOutcome> {
   return caller.db.transaction(async (tx) => {
-    const finish = async (outcome: PostOutcome) => {
-      await completeIdempotencyKey(tx, caller.clientId, idempotencyKey, outcome.status, outcome.body);
-      return outcome;
-    };
+    const finish = finisher(tx, caller, idempotencyKey);
     const [account] = await tx
       .select({ id: accounts.id, type: accounts.type })
       .from(linkAccounts)
@@ -56,10 +51,7 @@ export async function applyForDirectDebit(caller: ApiCaller, input: z.infer<type
 /** Art. 3.2(3): a fund movement under an active agreement of this customer. */
 export async function executeDirectDebitTransfer(caller: ApiCaller, input: z.infer<typeof directDebitTransferSchema>, idempotencyKey: string): Promise<PostOutcome> {
   return caller.db.transaction(async (tx) => {
-    const finish = async (outcome: PostOutcome) => {
-      await completeIdempotencyKey(tx, caller.clientId, idempotencyKey, outcome.status, outcome.body);
-      return outcome;
-    };
+    const finish = finisher(tx, caller, idempotencyKey);
     const [agreement] = await tx
       .select({ id: directDebitAgreements.id, accountId: directDebitAgreements.accountId, status: directDebitAgreements.status, billerName: directDebitAgreements.billerName })
       .from(directDebitAgreements)
@@ -74,22 +66,20 @@ export async function executeDirectDebitTransfer(caller: ApiCaller, input: z.inf
     if (!account) return finish({ status: 404, body: problemBody(404, 'not-found', 'Not Found', 'No such resource.') });
     if (account.balance < input.amount) return finish({ status: 422, body: problemBody(422, 'insufficient-funds', 'Unprocessable Content', 'The balance is not enough for this movement.') });
     const now = new Date();
-    const balanceAfter = account.balance - input.amount;
-    await tx.update(accounts).set({ balance: sql`${accounts.balance} - ${input.amount}` }).where(eq(accounts.id, account.id));
-    await tx.insert(transactions).values({ accountId: account.id, bookedAt: now, amount: -input.amount, balanceAfter, description: `口座振替 ${agreement.billerName}` });
-    const [instruction] = await tx
-      .insert(instructions)
-      .values({ linkId: caller.linkId, customerId: caller.customerId, kind: 'direct_debit_transfer', status: 'completed', fromAccountId: account.id, agreementId: agreement.id, amount: input.amount, memo: input.memo ?? null, createdAt: now })
-      .returning({ id: instructions.id });
-    await tx.insert(linkHistory).values({
-      linkId: caller.linkId,
-      at: now,
-      actorType: 'provider',
-      actorId: caller.clientId,
-      event: 'direct_debit_transferred',
-      item: 'direct_debit_transfers',
-      detail: { instructionId: instruction!.id, amount: input.amount, name: agreement.billerName },
-    });
-    return finish({ status: 201, body: { id: instruction!.id, status: 'completed', agreement_id: agreement.id, amount: input.amount, currency: 'JPY', balance_after: balanceAfter, created_at: now.toISOString() } });
+    const { instructionId, balanceAfter } = await debitForInstruction(
+      tx,
+      caller,
+      {
+        account,
+        amount: input.amount,
+        description: `口座振替 ${agreement.billerName}`,
+        kind: 'direct_debit_transfer',
+        agreementId: agreement.id,
+        memo: input.memo,
+        history: { event: 'direct_debit_transferred', item: 'direct_debit_transfers', detail: { name: agreement.billerName } },
+      },
+      now,
+    );
+    return finish({ status: 201, body: { id: instructionId, status: 'completed', agreement_id: agreement.id, amount: input.amount, currency: 'JPY', balance_after: balanceAfter, created_at: now.toISOString() } });
   });
 }

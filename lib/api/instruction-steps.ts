@@ -1,0 +1,71 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Tx } from '@/lib/db/connect';
+import { accounts, instructions, linkHistory, transactions } from '@/lib/db/schema';
+import type { PermissionItem } from '@/lib/domain/permission-items';
+import type { ApiCaller } from './authorize';
+import { completeIdempotencyKey } from './idempotency';
+import type { PostOutcome } from './idempotent-post';
+
+// Steps shared by the instructions of the provider API (transfers, direct debits).
+
+export function problemBody(status: number, code: string, title: string, detail: string): Record<string, unknown> {
+  return { type: `https://renkei.example/problems/${code}`, title, status, detail };
+}
+
+/** Ends an instruction: its response is stored with the Idempotency-Key in the same transaction. */
+export function finisher(tx: Tx, caller: ApiCaller, idempotencyKey: string) {
+  return async (outcome: PostOutcome): Promise<PostOutcome> => {
+    await completeIdempotencyKey(tx, caller.clientId, idempotencyKey, outcome.status, outcome.body);
+    return outcome;
+  };
+}
+
+/**
+ * Moves money out of a locked account: the debit, the statement line, the instruction and the
+ * link's history row, all in the caller's transaction. Returns the instruction id and balance.
+ */
+export async function debitForInstruction(
+  tx: Tx,
+  caller: ApiCaller,
+  input: {
+    account: { id: string; balance: number };
+    amount: number;
+    description: string;
+    kind: 'transfer' | 'direct_debit_transfer';
+    payeeId?: string;
+    agreementId?: string;
+    memo?: string;
+    history: { event: string; item: PermissionItem; detail: Record<string, unknown> };
+  },
+  now: Date,
+): Promise<{ instructionId: string; balanceAfter: number }> {
+  const balanceAfter = input.account.balance - input.amount;
+  await tx.update(accounts).set({ balance: sql`${accounts.balance} - ${input.amount}` }).where(eq(accounts.id, input.account.id));
+  await tx.insert(transactions).values({ accountId: input.account.id, bookedAt: now, amount: -input.amount, balanceAfter, description: input.description });
+  const [instruction] = await tx
+    .insert(instructions)
+    .values({
+      linkId: caller.linkId,
+      customerId: caller.customerId,
+      kind: input.kind,
+      status: 'completed',
+      fromAccountId: input.account.id,
+      payeeId: input.payeeId ?? null,
+      agreementId: input.agreementId ?? null,
+      amount: input.amount,
+      memo: input.memo ?? null,
+      createdAt: now,
+    })
+    .returning({ id: instructions.id });
+  if (!instruction) throw new Error('instruction insert failed');
+  await tx.insert(linkHistory).values({
+    linkId: caller.linkId,
+    at: now,
+    actorType: 'provider',
+    actorId: caller.clientId,
+    event: input.history.event,
+    item: input.history.item,
+    detail: { instructionId: instruction.id, amount: input.amount, ...input.history.detail },
+  });
+  return { instructionId: instruction.id, balanceAfter };
+}
