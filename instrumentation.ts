@@ -6,4 +6,5 @@ export async function register(): Promise<void> {
   await initDb();
   const { startHousekeeping } = await import('./lib/housekeeping');
   startHousekeeping();
+  (await import('./lib/events/delivery')).startEventDelivery();
 }

@@ -16,6 +16,8 @@ const nextConfig = {
       ],
     };
   },
+  // forbidden(): a staff session presented to a customer page or action gets a real 403.
+  experimental: { authInterrupts: true },
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,

@@ -24,9 +24,10 @@ function contentSecurityPolicy(nonce: string): string {
 export function proxy(request: NextRequest): NextResponse {
   const { pathname, search } = request.nextUrl;
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
-  if (!hasSession && PROTECTED.some((re) => re.test(pathname))) {
+  const staffArea = /^\/staff(\/|$)/.test(pathname) && !/^\/staff\/login(\/|$)/.test(pathname);
+  if (!hasSession && (staffArea || PROTECTED.some((re) => re.test(pathname)))) {
     const url = request.nextUrl.clone();
-    url.pathname = '/login';
+    url.pathname = staffArea ? '/staff/login' : '/login';
     url.search = `?next=${encodeURIComponent(pathname + search)}`;
     return NextResponse.redirect(url, 303);
   }

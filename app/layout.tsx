@@ -6,7 +6,8 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { SiteFooter } from '@/components/site-footer';
 import { SiteHeader } from '@/components/site-header';
-import { currentCustomer } from '@/lib/auth/principal';
+import { MaintenanceBanner } from '@/components/maintenance-banner';
+import { currentCustomer, currentStaff } from '@/lib/auth/principal';
 import { getCustomerProfile } from '@/lib/customers/queries';
 import { getDb } from '@/lib/db';
 
@@ -26,6 +27,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const principal = await currentCustomer();
   const profile = principal ? await getCustomerProfile(await getDb(), principal) : null;
   const customerName = profile ? (locale === 'en' ? profile.nameEn : profile.nameJa) : null;
+  const staff = principal ? null : await currentStaff();
   return (
     <html lang={locale}>
       <body className="flex min-h-dvh flex-col">
@@ -33,7 +35,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <a href="#main" className="sr-only z-50 rounded-lg bg-primary px-4 py-2 text-white focus:not-sr-only focus:fixed focus:left-2 focus:top-2">
             {t('skipToContent')}
           </a>
-          <SiteHeader customerName={customerName} />
+          <SiteHeader customerName={customerName} staff={staff ? { name: staff.name, role: staff.role } : null} />
+          <MaintenanceBanner />
           <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 outline-none sm:px-6 sm:py-10">
             {children}
           </main>

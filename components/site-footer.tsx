@@ -24,6 +24,7 @@ export async function SiteFooter() {
             </p>
           ) : null}
           {isSandbox ? <p>{t('sandbox')}</p> : null}
+          <p><Link href="/docs/providers" className="font-semibold text-primary underline underline-offset-4" data-testid="footer-api-docs">{(await getTranslations('ApiDocs'))('footerLink')}</Link></p>
         </div>
         <p>© {t('copyright')}</p>
       </div>

@@ -2,10 +2,12 @@ import type { Server } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe';
 import { startCallbackServer } from './support/callback-server';
-import { callApi, DEMO_REDIRECT_URI, dpopProof, postApi, redeemCode, startLinking, type ProviderSession } from './support/oauth-client';
+import { callApi, DEMO_REDIRECT_URI, dpopProof, postApi, redeemCode, revoke, startLinking, type ProviderSession } from './support/oauth-client';
+import { OpenApiValidator, servedOpenApi, type OpenApiDocument } from './support/openapi-validate';
 import { STORAGE } from './support/users';
 
-// The provider API enforces the live consent on every call (demo2 links the demo provider).
+// The provider API enforces the live consent on every call (demo2 links the demo providers), and
+// every response is checked against the OpenAPI document the server publishes.
 let callbackServer: Server | undefined;
 test.beforeAll(async () => {
   callbackServer = await startCallbackServer();
@@ -15,16 +17,26 @@ test.afterAll(async () => {
 });
 test.use({ storageState: STORAGE.demo2 });
 
+const CLIENT_B = { clientId: 'demo-provider-b', redirectUri: 'http://localhost:4000/callback-b' };
+const NO_SUCH_ACCOUNT = '00000000-0000-4000-8000-000000000000';
+
 function base(): string {
   return test.info().project.use.baseURL!;
 }
 
-/** Links with the given items (all of demo2's accounts but the card loan) and returns the tokens. */
-async function link(page: Page, scope: string, uncheck: string[] = [], client?: { clientId: string; redirectUri: string }): Promise<{ session: ProviderSession; accessToken: string }> {
+/** Links with the given items (demo2's ordinary and time deposits, and the card loan if asked) and returns the tokens. */
+async function link(
+  page: Page,
+  scope: string,
+  uncheck: string[] = [],
+  client?: { clientId: string; redirectUri: string },
+  options: { cardLoan?: boolean } = {},
+): Promise<{ session: ProviderSession; accessToken: string }> {
   const session = await startLinking(base(), scope, client ?? {});
   await page.goto(session.authorizationUrl);
   for (const name of uncheck) await page.getByRole('checkbox', { name: new RegExp(`^${name}`) }).uncheck();
   await page.getByRole('checkbox', { name: /^定期預金/ }).check();
+  if (options.cardLoan) await page.getByRole('checkbox', { name: /^カードローン/ }).check();
   await page.getByRole('button', { name: '同意する' }).click();
   const redirectUri = client?.redirectUri ?? DEMO_REDIRECT_URI;
   await page.waitForURL((url) => url.href.startsWith(redirectUri));
@@ -32,58 +44,53 @@ async function link(page: Page, scope: string, uncheck: string[] = [], client?: 
   return { session, accessToken: tokens.access_token };
 }
 
-test('reads accounts, balances, statements and payees with a DPoP-bound token; every denial has its own answer', async ({ page }) => {
-  const { session, accessToken } = await link(page, 'balances statements payees', ['お取引明細']);
-  const api = (path: string, options: { proof?: string; scheme?: string } = {}) => callApi(session, accessToken, path, { baseURL: base(), ...options });
+type ApiResponse = { status: number; body: Record<string, unknown>; headers: Headers };
 
-  const accounts = await api('/api/v1/accounts');
+/** The response must be exactly what the served OpenAPI document says for its operation and status. */
+async function conforms<R extends ApiResponse>(method: string, path: string, response: R): Promise<R> {
+  const validator = await servedOpenApi(base());
+  const problems = validator.validateResponse({ method, path, status: response.status, contentType: response.headers.get('content-type'), body: response.body });
+  expect(problems, `${method} ${path} → ${response.status} against /api/v1/openapi.json`).toEqual([]);
+  return response;
+}
+
+/** A provider's client for one access token; every response is validated against the document. */
+function provider(session: ProviderSession, accessToken: string) {
+  return {
+    get: async (path: string, options: { proof?: string; scheme?: string } = {}) => conforms('GET', path, await callApi(session, accessToken, path, { baseURL: base(), ...options })),
+    post: async (path: string, body: unknown, key?: string) =>
+      conforms('POST', path, await postApi(session, accessToken, path, typeof body === 'string' ? body : JSON.stringify(body), { baseURL: base(), key })),
+  };
+}
+
+function expectChallenge(response: ApiResponse, error: 'invalid_token' | 'invalid_dpop_proof' | 'insufficient_scope', code: string) {
+  expect(response.headers.get('www-authenticate')).toContain(`DPoP error="${error}"`);
+  expect(response.headers.get('content-type')).toContain('application/problem+json');
+  expect(response.body.type).toBe(`https://renkei.example/problems/${code}`);
+}
+
+test('reads accounts, balances and payees with a DPoP-bound token; the customer sees the use; revoking an item and stopping the link apply to the very next call', async ({ page }) => {
+  const { session, accessToken } = await link(page, 'balances statements payees', ['お取引明細']);
+  const api = provider(session, accessToken);
+
+  const accounts = await api.get('/api/v1/accounts');
   expect(accounts.status).toBe(200);
   const list = accounts.body.accounts as { id: string; type: string; masked_number: string }[];
   expect(list.map((a) => a.type)).toEqual(['ordinary', 'time']);
   expect(list[0]!.masked_number).toMatch(/^\*+\d{4}$/);
   const ordinary = list[0]!.id;
 
-  const balance = await api(`/api/v1/accounts/${ordinary}/balance`);
+  const balance = await api.get(`/api/v1/accounts/${ordinary}/balance`);
   expect(balance.status).toBe(200);
   expect(balance.body).toMatchObject({ account_id: ordinary, currency: 'JPY' });
   expect(Number.isInteger(balance.body.balance)).toBe(true);
 
-  const payees = await api('/api/v1/payees');
+  const payees = await api.get('/api/v1/payees');
   expect(payees.status).toBe(200);
   expect((payees.body.payees as unknown[]).length).toBe(3);
-
-  // statements were not approved → 403 insufficient_scope
-  const statements = await api(`/api/v1/accounts/${ordinary}/transactions`);
-  expect(statements.status).toBe(403);
-  expect(statements.headers.get('www-authenticate')).toContain('insufficient_scope');
-  expect(statements.headers.get('content-type')).toContain('application/problem+json');
-
-  // an account outside the consent reads exactly like one that does not exist
-  const outside = await api('/api/v1/accounts/00000000-0000-4000-8000-000000000000/balance');
-  expect(outside.status).toBe(404);
-  const malformed = await api('/api/v1/accounts/not-an-id/balance');
-  expect(malformed.status).toBe(404);
-  expect(malformed.body).toEqual(outside.body);
-
-  // plain Bearer → 401 invalid_token
-  const bearer = await api('/api/v1/accounts', { scheme: 'Bearer' });
-  expect(bearer.status).toBe(401);
-  expect(bearer.headers.get('www-authenticate')).toContain('error="invalid_token"');
-
-  // a replayed proof → 401
-  const first = await api('/api/v1/payees');
-  expect(first.status).toBe(200);
-  const replay = await api('/api/v1/payees', { proof: first.proof });
-  expect(replay.status).toBe(401);
-  expect(replay.headers.get('www-authenticate')).toContain('invalid_dpop_proof');
-
-  // wrong htu, stale iat, another key → 401
-  const url = `${base()}/api/v1/payees`;
-  expect((await api('/api/v1/payees', { proof: await dpopProof(session.dpopKeys, { method: 'GET', url, accessToken, htu: `${base()}/api/v1/accounts` }) })).status).toBe(401);
-  expect((await api('/api/v1/payees', { proof: await dpopProof(session.dpopKeys, { method: 'GET', url, accessToken, iat: Math.floor(Date.now() / 1000) - 600 }) })).status).toBe(401);
-  const otherKeys = (await startLinking(base(), 'balances')).dpopKeys;
-  expect((await api('/api/v1/payees', { proof: await dpopProof(otherKeys, { method: 'GET', url, accessToken }) })).status).toBe(401);
-  expect((await callApi(session, 'not-a-token', '/api/v1/payees', { baseURL: base() })).status).toBe(401);
+  expect((await api.get('/api/v1/payees')).status).toBe(200);
+  // refused calls are not counted
+  expect((await api.get(`/api/v1/accounts/${ordinary}/transactions`)).status).toBe(403);
 
   // the customer sees the provider's use (counts are written in batches within seconds)
   await page.goto('/');
@@ -95,61 +102,157 @@ test('reads accounts, balances, statements and payees with a DPoP-bound token; e
       const total = page.getByTestId('usage-total');
       return (await total.count()) === 0 ? 0 : Number(await total.getAttribute('data-total'));
     }, { timeout: 30_000, intervals: [2_000] })
-    .toBe(4); // accounts, balance, payees ×2: refused calls are not counted
+    .toBe(4); // accounts, balance, payees ×2
   await expectNoAxeViolations(page);
 
   // revoking an item in the portal is in force for the very next call
   await page.getByRole('switch', { name: '登録済の振込先', exact: true }).click();
   await page.getByRole('dialog').getByRole('button', { name: '提供を停止する' }).click();
   await expect(page.getByTestId('action-result').filter({ hasText: '「登録済の振込先」の提供を停止しました。' })).toBeVisible();
-  expect((await api('/api/v1/payees')).status).toBe(403);
-  expect((await api(`/api/v1/accounts/${ordinary}/balance`)).status).toBe(200);
+  expectChallenge(await api.get('/api/v1/payees'), 'insufficient_scope', 'insufficient-scope');
+  expect((await api.get(`/api/v1/accounts/${ordinary}/balance`)).status).toBe(200);
 
-  // stopping the link: the next call is refused
+  // stopping the link: the next call is refused (its tokens are revoked with it)
   await page.getByRole('button', { name: '連携を停止する' }).click();
   await page.getByRole('dialog').getByRole('button', { name: '連携を停止する' }).click();
   await expect(page.getByTestId('link-status')).toContainText('連携停止済み');
-  const stopped = await api(`/api/v1/accounts/${ordinary}/balance`);
+  const stopped = await api.get(`/api/v1/accounts/${ordinary}/balance`);
   expect(stopped.status).toBe(401);
-  expect(stopped.headers.get('www-authenticate')).toContain('invalid_token');
+  expectChallenge(stopped, 'invalid_token', 'invalid-token');
+});
+
+// Every reason to refuse a call, one test each, on one link (balances and payees; statements not approved).
+test.describe('each denial has its own answer', () => {
+  let shared: { session: ProviderSession; accessToken: string; ordinary: string };
+
+  test.beforeAll(async ({ browser }, testInfo) => {
+    const context = await browser.newContext({ storageState: STORAGE.demo2, baseURL: testInfo.project.use.baseURL, locale: 'ja-JP' });
+    const page = await context.newPage();
+    const { session, accessToken } = await link(page, 'balances statements payees', ['お取引明細']);
+    await context.close();
+    const accounts = await callApi(session, accessToken, '/api/v1/accounts', { baseURL: testInfo.project.use.baseURL! });
+    shared = { session, accessToken, ordinary: (accounts.body.accounts as { id: string; type: string }[]).find((a) => a.type === 'ordinary')!.id };
+  });
+
+  test('a plain Bearer token: 401 invalid_token', async () => {
+    const api = provider(shared.session, shared.accessToken);
+    const bearer = await api.get('/api/v1/accounts', { scheme: 'Bearer' });
+    expect(bearer.status).toBe(401);
+    expectChallenge(bearer, 'invalid_token', 'invalid-token');
+    expect((await api.get('/api/v1/accounts')).status).toBe(200); // the same token as DPoP works
+  });
+
+  test('an unknown access token: 401 invalid_token', async () => {
+    const unknown = await provider(shared.session, 'not-a-token-of-this-server').get('/api/v1/payees');
+    expect(unknown.status).toBe(401);
+    expectChallenge(unknown, 'invalid_token', 'invalid-token');
+  });
+
+  test('a replayed DPoP proof: 401 invalid_dpop_proof', async () => {
+    const api = provider(shared.session, shared.accessToken);
+    const first = await callApi(shared.session, shared.accessToken, '/api/v1/payees', { baseURL: base() });
+    expect(first.status).toBe(200);
+    const replay = await api.get('/api/v1/payees', { proof: first.proof });
+    expect(replay.status).toBe(401);
+    expectChallenge(replay, 'invalid_dpop_proof', 'invalid-dpop-proof');
+  });
+
+  test('a proof made for another URL (htu): 401 invalid_dpop_proof', async () => {
+    const url = `${base()}/api/v1/payees`;
+    const proof = await dpopProof(shared.session.dpopKeys, { method: 'GET', url, accessToken: shared.accessToken, htu: `${base()}/api/v1/accounts` });
+    const wrongHtu = await provider(shared.session, shared.accessToken).get('/api/v1/payees', { proof });
+    expect(wrongHtu.status).toBe(401);
+    expectChallenge(wrongHtu, 'invalid_dpop_proof', 'invalid-dpop-proof');
+    expect(wrongHtu.body.detail).toContain('htu');
+  });
+
+  test('a proof for another method, a stale proof, or one signed with another key: 401', async () => {
+    const api = provider(shared.session, shared.accessToken);
+    const url = `${base()}/api/v1/payees`;
+    const wrongMethod = await api.get('/api/v1/payees', { proof: await dpopProof(shared.session.dpopKeys, { method: 'POST', url, accessToken: shared.accessToken }) });
+    expectChallenge(wrongMethod, 'invalid_dpop_proof', 'invalid-dpop-proof');
+    const stale = await api.get('/api/v1/payees', { proof: await dpopProof(shared.session.dpopKeys, { method: 'GET', url, accessToken: shared.accessToken, iat: Math.floor(Date.now() / 1000) - 600 }) });
+    expectChallenge(stale, 'invalid_dpop_proof', 'invalid-dpop-proof');
+    // a valid proof of a key the token is not bound to
+    const otherKeys = (await startLinking(base(), 'balances')).dpopKeys;
+    const otherKey = await api.get('/api/v1/payees', { proof: await dpopProof(otherKeys, { method: 'GET', url, accessToken: shared.accessToken }) });
+    expect(otherKey.status).toBe(401);
+    expectChallenge(otherKey, 'invalid_token', 'invalid-token');
+  });
+
+  test('an item the customer did not approve: 403 insufficient_scope', async () => {
+    const statements = await provider(shared.session, shared.accessToken).get(`/api/v1/accounts/${shared.ordinary}/transactions`);
+    expect(statements.status).toBe(403);
+    expectChallenge(statements, 'insufficient_scope', 'insufficient-scope');
+  });
+
+  test('an account outside the consent: 404 with exactly the body of an account that does not exist', async ({ page }) => {
+    // demo2's card loan exists (another provider is given it) but is not in this consent
+    const other = await link(page, 'balances', [], CLIENT_B, { cardLoan: true });
+    const otherAccounts = (await provider(other.session, other.accessToken).get('/api/v1/accounts')).body.accounts as { id: string; type: string }[];
+    const cardLoan = otherAccounts.find((a) => a.type === 'card_loan')!.id;
+    const api = provider(shared.session, shared.accessToken);
+    const outside = await api.get(`/api/v1/accounts/${cardLoan}/balance`);
+    expect(outside.status).toBe(404);
+    const missing = await api.get(`/api/v1/accounts/${NO_SUCH_ACCOUNT}/balance`);
+    expect(missing.status).toBe(404);
+    expect(outside.body).toEqual(missing.body);
+    expect(outside.headers.get('content-type')).toBe(missing.headers.get('content-type'));
+    const malformed = await api.get('/api/v1/accounts/not-an-id/balance');
+    expect(malformed.status).toBe(404);
+    expect(malformed.body).toEqual(missing.body);
+    expect((await api.get(`/api/v1/accounts/${cardLoan}/transactions`)).status).toBe(403); // the item check comes first
+  });
+});
+
+test('a token the provider revoked: 401 invalid_token, and the link stops (Art. 5.1)', async ({ page }) => {
+  const { session, accessToken } = await link(page, 'balances', [], CLIENT_B);
+  const api = provider(session, accessToken);
+  expect((await api.get('/api/v1/accounts')).status).toBe(200);
+  await revoke(session, accessToken);
+  const revoked = await api.get('/api/v1/accounts');
+  expect(revoked.status).toBe(401);
+  expectChallenge(revoked, 'invalid_token', 'invalid-token');
+  await page.goto('/');
+  await expect(page.getByRole('article', { name: 'デモ連携アプリB', exact: true }).locator('span[data-status]')).toHaveText('連携停止済み');
 });
 
 test('statements page newest first with a cursor and a date range; bad parameters are 400 problem+json', async ({ page }) => {
   const { session, accessToken } = await link(page, 'balances statements');
-  const api = (path: string) => callApi(session, accessToken, path, { baseURL: base() });
-  const accounts = (await api('/api/v1/accounts')).body.accounts as { id: string; type: string }[];
+  const api = provider(session, accessToken);
+  const accounts = (await api.get('/api/v1/accounts')).body.accounts as { id: string; type: string }[];
   const ordinary = accounts.find((a) => a.type === 'ordinary')!.id;
-  const first = await api(`/api/v1/accounts/${ordinary}/transactions`);
+  const first = await api.get(`/api/v1/accounts/${ordinary}/transactions`);
   expect(first.status).toBe(200);
   const rows = first.body.transactions as { id: string; booked_at: string }[];
   expect(rows.length).toBeGreaterThan(0);
   const times = rows.map((r) => Date.parse(r.booked_at));
   expect([...times].sort((a, b) => b - a)).toEqual(times);
   if (first.body.next_cursor) {
-    const next = await api(`/api/v1/accounts/${ordinary}/transactions?cursor=${first.body.next_cursor as string}`);
+    const next = await api.get(`/api/v1/accounts/${ordinary}/transactions?cursor=${first.body.next_cursor as string}`);
     expect(next.status).toBe(200);
     const more = next.body.transactions as { id: string }[];
     expect(more.some((m) => rows.some((r) => r.id === m.id))).toBe(false);
   }
   const today = new Date().toISOString().slice(0, 10);
-  const empty = await api(`/api/v1/accounts/${ordinary}/transactions?from=2000-01-01&to=2000-02-01`);
+  const empty = await api.get(`/api/v1/accounts/${ordinary}/transactions?from=2000-01-01&to=2000-02-01`);
   expect(empty.body.transactions).toEqual([]);
-  expect((await api(`/api/v1/accounts/${ordinary}/transactions?to=${today}`)).status).toBe(200);
-  const bad = await api(`/api/v1/accounts/${ordinary}/transactions?from=yesterday`);
+  expect((await api.get(`/api/v1/accounts/${ordinary}/transactions?to=${today}`)).status).toBe(200);
+  const bad = await api.get(`/api/v1/accounts/${ordinary}/transactions?from=yesterday`);
   expect(bad.status).toBe(400);
   expect(bad.headers.get('content-type')).toContain('application/problem+json');
-  expect((await api(`/api/v1/accounts/${ordinary}/transactions?cursor=garbage`)).status).toBe(400);
+  expect((await api.get(`/api/v1/accounts/${ordinary}/transactions?cursor=garbage`)).status).toBe(400);
 });
 
 test('transfers are validated, idempotent, debit the account and show in the link history', async ({ page }) => {
   const { session, accessToken } = await link(page, 'balances payees transfers');
-  const get = (path: string) => callApi(session, accessToken, path, { baseURL: base() });
-  const post = (body: unknown, key?: string) => postApi(session, accessToken, '/api/v1/transfers', typeof body === 'string' ? body : JSON.stringify(body), { baseURL: base(), key });
-  const accounts = (await get('/api/v1/accounts')).body.accounts as { id: string; type: string }[];
+  const api = provider(session, accessToken);
+  const post = (body: unknown, key?: string) => api.post('/api/v1/transfers', body, key);
+  const accounts = (await api.get('/api/v1/accounts')).body.accounts as { id: string; type: string }[];
   const ordinary = accounts.find((a) => a.type === 'ordinary')!.id;
   const time = accounts.find((a) => a.type === 'time')!.id;
-  const payee = ((await get('/api/v1/payees')).body.payees as { id: string }[])[0]!.id;
-  const before = (await get(`/api/v1/accounts/${ordinary}/balance`)).body.balance as number;
+  const payee = ((await api.get('/api/v1/payees')).body.payees as { id: string }[])[0]!.id;
+  const before = (await api.get(`/api/v1/accounts/${ordinary}/balance`)).body.balance as number;
 
   const transfer = { from_account_id: ordinary, payee_id: payee, amount: 12_345, memo: 'rent' };
   const created = await post(transfer, 'key-transfer-1');
@@ -160,7 +263,7 @@ test('transfers are validated, idempotent, debit the account and show in the lin
   expect(again.status).toBe(201);
   expect(again.body).toEqual(created.body);
   expect(again.headers.get('idempotent-replayed')).toBe('true');
-  expect((await get(`/api/v1/accounts/${ordinary}/balance`)).body.balance).toBe(before - 12_345);
+  expect((await api.get(`/api/v1/accounts/${ordinary}/balance`)).body.balance).toBe(before - 12_345);
   // same key, another body → 422
   expect((await post({ ...transfer, amount: 1 }, 'key-transfer-1')).status).toBe(422);
 
@@ -178,9 +281,9 @@ test('transfers are validated, idempotent, debit the account and show in the lin
   }
   expect((await post(transfer)).status).toBe(400); // no Idempotency-Key
   expect((await post({ ...transfer, from_account_id: time }, 'key-time')).status).toBe(422);
-  expect((await post({ ...transfer, payee_id: '00000000-0000-4000-8000-000000000000' }, 'key-payee')).status).toBe(422);
+  expect((await post({ ...transfer, payee_id: NO_SUCH_ACCOUNT }, 'key-payee')).status).toBe(422);
   expect((await post({ ...transfer, amount: 9_999_999 }, 'key-too-much')).body).toMatchObject({ status: 422 });
-  expect((await post({ ...transfer, from_account_id: '00000000-0000-4000-8000-000000000000' }, 'key-acct')).status).toBe(404);
+  expect((await post({ ...transfer, from_account_id: NO_SUCH_ACCOUNT }, 'key-acct')).status).toBe(404);
 
   // the customer sees the instruction in the link's history
   await page.goto('/');
@@ -188,23 +291,85 @@ test('transfers are validated, idempotent, debit the account and show in the lin
   await expect(page.getByTestId('history').locator('li').first()).toContainText('12,345円');
 });
 
-test('the OpenAPI document is served and the responses have the shapes it names', async ({ page, request }) => {
-  const doc = await (await request.get('/api/v1/openapi.json')).json();
+test('concurrent POSTs with one Idempotency-Key run once: one 201, the others replay it or are told it is in flight (409)', async ({ page }) => {
+  const { session, accessToken } = await link(page, 'balances payees transfers');
+  const api = provider(session, accessToken);
+  const ordinary = ((await api.get('/api/v1/accounts')).body.accounts as { id: string; type: string }[]).find((a) => a.type === 'ordinary')!.id;
+  const payee = ((await api.get('/api/v1/payees')).body.payees as { id: string }[])[0]!.id;
+  const before = (await api.get(`/api/v1/accounts/${ordinary}/balance`)).body.balance as number;
+
+  const amount = 7_531;
+  const body = JSON.stringify({ from_account_id: ordinary, payee_id: payee, amount, memo: 'race' });
+  const key = `race-${test.info().testId}-${Date.now()}`;
+  const url = `${base()}/api/v1/transfers`;
+  const N = 5;
+  // proofs first, so the N requests leave together
+  const proofs = await Promise.all(Array.from({ length: N }, () => dpopProof(session.dpopKeys, { method: 'POST', url, accessToken })));
+  const responses = await Promise.all(
+    proofs.map(async (proof) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { Authorization: `DPoP ${accessToken}`, DPoP: proof, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+        body,
+      });
+      return conforms('POST', '/api/v1/transfers', { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> });
+    }),
+  );
+
+  // exactly one request executed the instruction; the others replayed its result or were in flight
+  const executed = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') !== 'true');
+  const replayed = responses.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === 'true');
+  const inFlight = responses.filter((r) => r.status === 409);
+  expect(executed).toHaveLength(1);
+  expect(replayed.length + inFlight.length).toBe(N - 1);
+  for (const r of replayed) expect(r.body).toEqual(executed[0]!.body);
+  for (const r of inFlight) expect(r.body.type).toBe('https://renkei.example/problems/idempotency-key-in-flight');
+  test.info().annotations.push({ type: 'idempotency', description: `${N} concurrent: 1 executed, ${replayed.length} replayed, ${inFlight.length} in flight (409)` });
+
+  // one debit, one instruction; a retry now gets the stored result
+  expect((await api.get(`/api/v1/accounts/${ordinary}/balance`)).body.balance).toBe(before - amount);
+  const retry = await api.post('/api/v1/transfers', body, key);
+  expect(retry.status).toBe(201);
+  expect(retry.headers.get('idempotent-replayed')).toBe('true');
+  expect(retry.body).toEqual(executed[0]!.body);
+  await page.goto('/');
+  await page.getByRole('link', { name: 'デモ連携アプリ の詳細・変更', exact: true }).click();
+  await expect(page.getByTestId('history').locator('li').filter({ hasText: '7,531円' })).toHaveCount(1);
+});
+
+test('the response check against the OpenAPI document can fail: wrong bodies, statuses and content types are rejected', async ({ request }) => {
+  const doc = (await (await request.get('/api/v1/openapi.json')).json()) as OpenApiDocument;
   expect(doc.openapi).toBe('3.1.0');
-  expect(doc.servers[0].url).toBe(`${base()}/api/v1`);
-  const { session, accessToken } = await link(page, 'balances payees');
-  const accounts = (await callApi(session, accessToken, '/api/v1/accounts', { baseURL: base() })).body.accounts as Record<string, unknown>[];
-  for (const a of accounts) expect(Object.keys(a).sort()).toEqual([...doc.components.schemas.Account.required].sort());
-  const payee = ((await callApi(session, accessToken, '/api/v1/payees', { baseURL: base() })).body.payees as Record<string, unknown>[])[0]!;
-  expect(Object.keys(payee).sort()).toEqual([...doc.components.schemas.Payee.required].sort());
+  expect(doc.servers[0]!.url).toBe(`${base()}/api/v1`);
+  const validator = new OpenApiValidator(doc);
+  const id = NO_SUCH_ACCOUNT;
+  const balance = { account_id: id, type: 'ordinary', balance: 1000, currency: 'JPY', as_of: new Date().toISOString() };
+  const check = (status: number, body: unknown, contentType = 'application/json', path = `/api/v1/accounts/${id}/balance`) =>
+    validator.validateResponse({ method: 'GET', path, status, contentType, body });
+  expect(check(200, balance)).toEqual([]);
+  expect(check(200, { ...balance, balance: '1000' })).not.toEqual([]); // wrong type
+  expect(check(200, { ...balance, balance: 10.5 })).not.toEqual([]); // not integer yen
+  expect(check(200, { ...balance, currency: 'USD' })).not.toEqual([]); // const
+  expect(check(200, { ...balance, type: 'savings' })).not.toEqual([]); // enum
+  expect(check(200, { ...balance, as_of: 'yesterday' })).not.toEqual([]); // date-time
+  expect(check(200, { ...balance, account_id: 'x' })).not.toEqual([]); // uuid
+  expect(check(200, { ...balance, extra: 1 })).not.toEqual([]); // no undocumented fields
+  const { as_of: _missing, ...withoutAsOf } = balance;
+  expect(check(200, withoutAsOf)).not.toEqual([]); // required
+  expect(check(200, balance, 'text/html')).not.toEqual([]); // content type
+  expect(check(500, balance)).not.toEqual([]); // undocumented status
+  expect(check(404, { title: 'Not Found' }, 'application/problem+json')).not.toEqual([]); // a problem needs type, status, detail
+  expect(check(200, {}, 'application/json', '/api/v1/accounts')).not.toEqual([]); // the list is required
+  expect(check(200, { accounts: [{ id }] }, 'application/json', '/api/v1/accounts')).not.toEqual([]); // $ref into components is followed
+  expect(validator.validateResponse({ method: 'GET', path: '/api/v1/nowhere', status: 200, contentType: 'application/json', body: {} })).not.toEqual([]);
+  expect(validator.validateRequest('POST', '/api/v1/transfers', { from_account_id: id, payee_id: id, amount: 0 })).not.toEqual([]);
 });
 
 test('direct-debit applications and fund movements (Art. 3.2(2)(3)), idempotent, in the history', async ({ page }) => {
-  const client = { clientId: 'demo-provider-b', redirectUri: 'http://localhost:4000/callback-b' };
-  const { session, accessToken } = await link(page, 'balances direct_debit_applications direct_debit_transfers', [], client);
-  const get = (path: string) => callApi(session, accessToken, path, { baseURL: base() });
-  const post = (path: string, body: unknown, key: string) => postApi(session, accessToken, path, JSON.stringify(body), { baseURL: base(), key });
-  const ordinary = ((await get('/api/v1/accounts')).body.accounts as { id: string; type: string }[]).find((a) => a.type === 'ordinary')!.id;
+  const { session, accessToken } = await link(page, 'balances direct_debit_applications direct_debit_transfers', [], CLIENT_B);
+  const api = provider(session, accessToken);
+  const post = (path: string, body: unknown, key: string) => api.post(path, body, key);
+  const ordinary = ((await api.get('/api/v1/accounts')).body.accounts as { id: string; type: string }[]).find((a) => a.type === 'ordinary')!.id;
 
   const application = { account_id: ordinary, biller_name: 'れんけい電力', biller_code: 'DENKI-01', customer_reference: 'C-12345' };
   const applied = await post('/api/v1/direct-debit/applications', application, 'dd-app-1');
@@ -213,11 +378,11 @@ test('direct-debit applications and fund movements (Art. 3.2(2)(3)), idempotent,
   expect((await post('/api/v1/direct-debit/applications', application, 'dd-app-1')).body).toEqual(applied.body);
   expect((await post('/api/v1/direct-debit/applications', { ...application, biller_code: 'bad code!' }, 'dd-app-2')).status).toBe(400);
 
-  const before = (await get(`/api/v1/accounts/${ordinary}/balance`)).body.balance as number;
+  const before = (await api.get(`/api/v1/accounts/${ordinary}/balance`)).body.balance as number;
   const moved = await post('/api/v1/direct-debit/transfers', { agreement_id: applied.body.id, amount: 4_321 }, 'dd-tr-1');
   expect(moved.status).toBe(201);
   expect(moved.body).toMatchObject({ status: 'completed', amount: 4_321, balance_after: before - 4_321 });
-  expect((await post('/api/v1/direct-debit/transfers', { agreement_id: '00000000-0000-4000-8000-000000000000', amount: 1 }, 'dd-tr-2')).status).toBe(422);
+  expect((await post('/api/v1/direct-debit/transfers', { agreement_id: NO_SUCH_ACCOUNT, amount: 1 }, 'dd-tr-2')).status).toBe(422);
   // without the item: transfers are not granted on this link
   expect((await post('/api/v1/transfers', { from_account_id: ordinary, payee_id: ordinary, amount: 1 }, 'dd-tr-3')).status).toBe(403);
 
@@ -225,4 +390,55 @@ test('direct-debit applications and fund movements (Art. 3.2(2)(3)), idempotent,
   await page.getByRole('link', { name: 'デモ連携アプリB の詳細・変更' }).click();
   await expect(page.getByTestId('history').locator('li').first()).toContainText('4,321円');
   await expect(page.getByTestId('history')).toContainText('「れんけい電力」の口座振替のお申込みを受け付けました');
+});
+
+test('revoking an item in the portal while the provider calls in a loop: no call sent after the revoke returned succeeds (SPEC §4)', async ({ page }) => {
+  const { session, accessToken } = await link(page, 'balances payees', [], CLIENT_B);
+  const api = provider(session, accessToken);
+  const ordinary = ((await api.get('/api/v1/accounts')).body.accounts as { id: string; type: string }[]).find((a) => a.type === 'ordinary')!.id;
+  const path = `/api/v1/accounts/${ordinary}/balance`;
+  await page.goto('/');
+  await page.getByRole('link', { name: 'デモ連携アプリB の詳細・変更' }).click();
+  const balances = page.getByRole('switch', { name: '口座残高', exact: true });
+  await expect(balances).toHaveAttribute('aria-checked', 'true');
+
+  // One call at a time, each with a fresh DPoP proof; record when each was sent.
+  const calls: { sentAt: number; response: ApiResponse }[] = [];
+  let stop = false;
+  const loop = (async () => {
+    while (!stop) {
+      const sentAt = Date.now();
+      calls.push({ sentAt, response: await callApi(session, accessToken, path, { baseURL: base() }) });
+    }
+  })();
+  let revokeReturnedAt = Number.POSITIVE_INFINITY;
+  try {
+    await expect.poll(() => calls.filter((c) => c.response.status === 200).length).toBeGreaterThanOrEqual(3);
+    await balances.click();
+    await page.getByRole('dialog').getByRole('button', { name: '提供を停止する' }).click();
+    await expect(page.getByTestId('action-result').filter({ hasText: '「口座残高」の提供を停止しました。' })).toBeVisible();
+    revokeReturnedAt = Date.now(); // the portal shows the result: the revoke has returned
+    await expect.poll(() => calls.filter((c) => c.sentAt > revokeReturnedAt).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(10);
+  } finally {
+    stop = true;
+    await loop;
+  }
+
+  const before = calls.filter((c) => c.sentAt <= revokeReturnedAt);
+  const after = calls.filter((c) => c.sentAt > revokeReturnedAt);
+  expect(before.filter((c) => c.response.status === 200).length).toBeGreaterThanOrEqual(3);
+  expect(after.map((c) => c.response.status)).toEqual(after.map(() => 403));
+  for (const c of after) expectChallenge(c.response, 'insufficient_scope', 'insufficient-scope');
+  // calls are sequential, so once one was refused none after it succeeded
+  const firstRefused = calls.findIndex((c) => c.response.status !== 200);
+  expect(calls.slice(firstRefused).every((c) => c.response.status === 403)).toBe(true);
+  await conforms('GET', path, calls[0]!.response);
+  await conforms('GET', path, calls.at(-1)!.response);
+  test.info().annotations.push({ type: 'revoke race', description: `${before.length} calls before the revoke returned (${before.filter((c) => c.response.status === 403).length} already refused), ${after.length} after` });
+
+  // balances is an information item: it comes back without a one-time password, and so does access
+  await balances.click();
+  await expect(page.getByTestId('action-result').filter({ hasText: '「口座残高」の提供を再開しました。' })).toBeVisible();
+  await expect(balances).toHaveAttribute('aria-checked', 'true');
+  expect((await api.get(path)).status).toBe(200);
 });

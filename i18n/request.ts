@@ -1,5 +1,6 @@
 import { getRequestConfig } from 'next-intl/server';
 import { cookies, headers } from 'next/headers';
+import { loadMessages } from '@/messages';
 import { isLocale, localeFromAcceptLanguage, TIME_ZONE, type Locale } from './locales';
 
 // No locale in the URL: the switcher's cookie wins, then the browser's preference, then Japanese.
@@ -11,7 +12,7 @@ export async function resolveLocale(): Promise<Locale> {
 
 export default getRequestConfig(async () => {
   const locale = await resolveLocale();
-  const messages = (await import(`../messages/${locale}.json`)).default as Record<string, unknown>;
+  const messages = await loadMessages(locale);
   return {
     locale,
     messages,

@@ -17,6 +17,9 @@ const schema = z.object({
   // Authorization server keys (production): a private JWKS (JSON) and cookie-signing keys (comma separated).
   OAUTH_JWKS: z.string().optional(),
   OAUTH_COOKIE_KEYS: z.string().optional(),
+  // End-to-end tests only (scripts/e2e-server.sh): exposes a digest of the database so a test can
+  // prove a refused request changed nothing. Ignored outside sandbox mode.
+  RENKEI_E2E_HOOKS: z.enum(['0', '1']).default('0'),
 });
 
 // An empty variable (e.g. `DATABASE_URL=` in an env file) counts as unset.
@@ -27,3 +30,4 @@ if (!parsed.success) {
 
 export const env = parsed.data;
 export const isSandbox = env.RENKEI_MODE === 'sandbox';
+export const e2eHooks = isSandbox && env.RENKEI_E2E_HOOKS === '1';

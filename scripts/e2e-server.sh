@@ -8,4 +8,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   rm -rf data/e2e data/e2e.lock
 fi
 export RENKEI_MODE=sandbox
+export RENKEI_E2E_HOOKS=1
+# A fixed public origin, as in production: the issuer of tokens and of provider events.
+export PUBLIC_ORIGIN="http://localhost:${port}"
 exec npx next start --port "$port"

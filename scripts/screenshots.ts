@@ -3,20 +3,37 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { freshOtp } from '../e2e/support/otp';
-import { DEMO } from '../e2e/support/users';
+import { DEMO, OPERATOR } from '../e2e/support/users';
 
 const baseURL = process.argv[2] ?? 'http://localhost:3000';
 const outDir = process.argv[3] ?? 'docs/screenshots';
 
-async function signIn(page: Page) {
-  await page.goto(`${baseURL}/login`);
-  await page.locator('#logonId').fill(DEMO.logonId);
-  await page.locator('#password').fill(DEMO.password);
+async function signIn(page: Page, user: { logonId: string; password: string; totpSecret: string } = DEMO, loginPath = '/login', home = '/') {
+  await page.goto(`${baseURL}${loginPath}`);
+  await page.locator('#logonId').fill(user.logonId);
+  await page.locator('#password').fill(user.password);
   await page.locator('main form button[type=submit]').click();
   await page.waitForURL(/\/login\/otp/);
-  await page.locator('#otp').fill(await freshOtp(DEMO.totpSecret));
+  await page.locator('#otp').fill(await freshOtp(user.totpSecret));
   await page.locator('main form button[type=submit]').click();
-  await page.waitForURL(`${baseURL}/`);
+  await page.waitForURL(`${baseURL}${home}`);
+}
+
+/** The bank side: the operator's search, customer, link and provider pages. */
+async function staffScreens(page: Page, name: string) {
+  await signIn(page, OPERATOR, '/staff/login', '/staff');
+  await page.goto(`${baseURL}/staff?q=${encodeURIComponent('山田')}`);
+  await page.screenshot({ path: path.join(outDir, `staff-search-${name}.png`), fullPage: true });
+  await page.locator('[data-testid=search-results] a').first().click();
+  await page.waitForURL(/\/staff\/customers\//);
+  await page.screenshot({ path: path.join(outDir, `staff-customer-${name}.png`), fullPage: true });
+  await page.locator('[data-testid=link-card] a').nth(3).click();
+  await page.waitForURL(/\/links\//);
+  await page.screenshot({ path: path.join(outDir, `staff-link-${name}.png`), fullPage: true });
+  await page.goto(`${baseURL}/staff/providers`);
+  await page.screenshot({ path: path.join(outDir, `staff-providers-${name}.png`), fullPage: true });
+  await page.goto(`${baseURL}/staff/events`);
+  await page.screenshot({ path: path.join(outDir, `staff-events-${name}.png`), fullPage: false });
 }
 
 async function main() {
@@ -42,6 +59,11 @@ async function main() {
     await page.goto(`${baseURL}/terms`);
     await page.screenshot({ path: path.join(outDir, `terms-${name}.png`), fullPage: false });
     await context.close();
+    if (name !== 'desktop-en') {
+      const staffContext = await browser.newContext({ viewport, locale, timezoneId: 'Asia/Tokyo', deviceScaleFactor: name === 'phone' ? 2 : 1 });
+      await staffScreens(await staffContext.newPage(), name);
+      await staffContext.close();
+    }
   }
   await browser.close();
 }

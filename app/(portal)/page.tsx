@@ -7,7 +7,9 @@ import { requireCustomer } from '@/lib/auth/principal';
 import { getDb } from '@/lib/db';
 import { compareForDashboard, needsAttention } from '@/lib/domain/link-status';
 import { listLinks } from '@/lib/links/queries';
-import { LinkCard } from './link-card';
+import { listDisclosuresForCustomer, listStaffLookupsForCustomer } from '@/lib/staff/queries';
+import { BankNotices } from './bank-notices';
+import { LinkCard } from '@/components/link-card';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('dashboard');
@@ -17,7 +19,13 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function DashboardPage() {
   const principal = await requireCustomer('/');
   const now = new Date();
-  const [t, links] = await Promise.all([getTranslations('dashboard'), getDb().then((db) => listLinks(db, principal, now))]);
+  const db = await getDb();
+  const [t, links, lookups, disclosures] = await Promise.all([
+    getTranslations('dashboard'),
+    listLinks(db, principal, now),
+    listStaffLookupsForCustomer(db, principal),
+    listDisclosuresForCustomer(db, principal),
+  ]);
   const sorted = [...links].sort((a, b) => compareForDashboard(a.displayStatus, b.displayStatus));
   const attention = sorted.filter((l) => needsAttention(l.displayStatus));
   const others = sorted.filter((l) => !needsAttention(l.displayStatus));
@@ -65,6 +73,8 @@ export default async function DashboardPage() {
           </section>
         ) : null,
       )}
+
+      <BankNotices lookups={lookups} disclosures={disclosures} />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useId, useRef, type ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
+import { SubmitButton } from './submit-button';
 
 const DialogContext = createContext<{ close: () => void } | null>(null);
 
@@ -64,4 +65,18 @@ export function CloseDialogOn({ signal }: { signal: number }) {
     if (signal) dialog.close();
   }, [signal, dialog]);
   return null;
+}
+
+/** Cancel + confirm at the foot of a dialog's form; the confirm button shows the pending state. */
+export function DialogButtons({ confirm, danger }: { confirm: string; danger: boolean }) {
+  const t = useTranslations('dialogs');
+  const dialog = useDialog();
+  return (
+    <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+      <button type="button" onClick={dialog.close} className="min-h-11 rounded-lg border border-line-strong px-4 font-semibold text-primary hover:bg-primary-soft">
+        {t('cancel')}
+      </button>
+      <SubmitButton variant={danger ? 'danger' : 'primary'}>{confirm}</SubmitButton>
+    </div>
+  );
 }

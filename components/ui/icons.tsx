@@ -82,3 +82,20 @@ export const LockIcon = (p: IconProps) => (
     <path d="M6.8 9V6.5a3.2 3.2 0 0 1 6.4 0V9" />
   </Svg>
 );
+export const WrenchIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12.8 3.2a4 4 0 0 0-4.9 5.1L3 13.2a1.6 1.6 0 0 0 2.3 2.3l4.9-4.9a4 4 0 0 0 5.1-4.9l-2.3 2.3-2-.4-.4-2 2.2-2.4Z" />
+  </Svg>
+);
+export const EyeIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M1.8 10S4.8 4.5 10 4.5 18.2 10 18.2 10 15.2 15.5 10 15.5 1.8 10 1.8 10Z" />
+    <circle cx="10" cy="10" r="2.5" />
+  </Svg>
+);
+export const SearchIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="8.5" cy="8.5" r="5.5" />
+    <path d="m13 13 4.5 4.5" />
+  </Svg>
+);

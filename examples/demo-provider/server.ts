@@ -2,7 +2,8 @@
  * Demo Provider — a tiny external service provider (a fintech app) that links a customer's
  * account at the bank through the bank's FAPI 2.0 authorization server:
  * PAR + PKCE (S256) + private_key_jwt + DPoP-bound tokens, RFC 9207 `iss` check,
- * refresh, introspection (RFC 7662) and revocation (RFC 7009).
+ * refresh, introspection (RFC 7662) and revocation (RFC 7009). It also receives the bank's
+ * notifications (Security Event Tokens, RFC 8417, pushed to POST /events per RFC 8935).
  *
  *   npm run demo:provider            # http://localhost:4000, bank at http://localhost:3000
  *   RENKEI_URL=http://localhost:3300 npm run demo:provider
@@ -15,8 +16,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importJWK, type JWK } from 'jose';
+import { createRemoteJWKSet, importJWK, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
+import { createSetReceiver, type ReceivedEvent, type SetReceipt } from './events';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -84,6 +86,18 @@ async function authorizationServer(): Promise<oauth.AuthorizationServer> {
   discovered = { as, at: Date.now() };
   return as;
 }
+
+// The bank's notifications are verified with the keys its discovery document publishes (jwks_uri).
+let bankKeys: { uri: string; keys: ReturnType<typeof createRemoteJWKSet> } | undefined;
+const notifications = createSetReceiver({
+  audience: CLIENT_ID,
+  verification: async () => {
+    const as = await authorizationServer();
+    if (!as.jwks_uri) throw new Error('the bank publishes no jwks_uri');
+    if (bankKeys?.uri !== as.jwks_uri) bankKeys = { uri: as.jwks_uri, keys: createRemoteJWKSet(new URL(as.jwks_uri)) };
+    return { issuer: as.issuer, keys: bankKeys.keys };
+  },
+});
 
 /** Runs a DPoP-protected request once more when the server asks for a fresh DPoP nonce. */
 async function withDpopNonceRetry<T>(run: () => Promise<T>): Promise<T> {
@@ -616,6 +630,28 @@ function renderLinked(session: Session, linked: Linked): string {
 </section>`;
 }
 
+function renderNotifications(events: readonly ReceivedEvent[]): string {
+  const rows = events
+    .map(
+      (e) => `<tr data-event-type="${esc(e.type)}">
+      <td>${esc(when(e.receivedAt))}</td>
+      <td><code title="${esc(e.typeUri)}">${esc(e.type)}</code>${Object.keys(e.detail).length ? `<div class="muted small">${esc(JSON.stringify(e.detail))}</div>` : ''}</td>
+      <td><code>${esc(e.subject)}</code></td>
+      <td><code class="small">${esc(e.jti)}</code></td>
+    </tr>`,
+    )
+    .join('\n');
+  return `<section class="card" id="notifications">
+  <h2>銀行からの通知 / Notifications from the bank</h2>
+  <p class="muted small">POST /events · Security Event Tokens (RFC 8417, RFC 8935), verified with the bank’s JWKS · ${esc(events.length)} / 50</p>
+  ${
+    events.length
+      ? `<div class="table-wrap"><table><thead><tr><th>受信 / Received</th><th>種類 / Type</th><th>対象 / Subject</th><th>jti</th></tr></thead><tbody>${rows}</tbody></table></div>`
+      : '<p class="muted">まだ通知はありません / No notifications yet.</p>'
+  }
+</section>`;
+}
+
 function page(session: Session | undefined, notices: Notice[]): string {
   const body = session?.linked
     ? renderLinked(session, session.linked)
@@ -681,6 +717,10 @@ function page(session: Session | undefined, notices: Notice[]): string {
   form.inline { margin:10px 0 2px; }
   pre { background:#0f1729; color:#e6edf7; border-radius:10px; padding:12px 14px; overflow:auto; font-size:12.5px; max-height:320px; margin:8px 0 0; }
   details summary { cursor:pointer; color:var(--muted); font-size:13px; margin-top:10px; }
+  .table-wrap { overflow-x:auto; }
+  table { border-collapse:collapse; width:100%; font-size:13px; }
+  th, td { text-align:left; vertical-align:top; padding:6px 8px; border-top:1px solid var(--line); overflow-wrap:anywhere; }
+  th { font-size:12px; color:var(--muted); border-top:0; }
   footer { color:var(--muted); font-size:12px; text-align:center; padding-bottom:32px; }
   @media (max-width: 560px) { header .bank { display:none; } .kv, .kv.small { grid-template-columns: 1fr; gap:2px; } .kv dd { margin-bottom:8px; } .danger-zone { flex-direction:column; align-items:stretch; } }
 </style>
@@ -694,6 +734,7 @@ function page(session: Session | undefined, notices: Notice[]): string {
 <main class="wrap">
 ${renderNotices(notices)}
 ${body}
+${session ? renderNotifications(notifications.events()) : ''}
 </main>
 <footer class="wrap">FAPI 2.0: PAR · PKCE S256 · private_key_jwt · DPoP · RFC 9207 iss — issuer <code>${esc(ISSUER.href)}</code></footer>
 </body>
@@ -723,6 +764,10 @@ function redirect(res: http.ServerResponse, location: string): void {
 }
 
 async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
+  return new URLSearchParams(await readBody(req));
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -731,7 +776,27 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
     if (size > MAX_BODY_BYTES) throw new Error('Request body too large');
     chunks.push(buf);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** RFC 8935 §2: 202 when accepted; 400 with {err, description} when the SET is refused. */
+async function receiveNotification(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  let receipt: SetReceipt;
+  try {
+    receipt = await notifications.receive(req.headers['content-type'], await readBody(req));
+  } catch (err) {
+    // The bank's discovery or JWKS could not be fetched: a server-side condition, so the bank retries.
+    console.error('[demo-provider] cannot verify a notification:', describeError(err));
+    res.writeHead(503, { 'Cache-Control': 'no-store' });
+    return void res.end();
+  }
+  if (receipt.status === 202) {
+    res.writeHead(202, { 'Cache-Control': 'no-store' });
+    return void res.end();
+  }
+  console.warn(`[demo-provider] refused a notification: ${receipt.body.err} (${receipt.body.description})`);
+  res.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(receipt.body));
 }
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -762,6 +827,9 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     await callback(session, req.url ?? '/callback');
     return redirect(res, '/');
   }
+
+  // Server to server (the bank's push): no session, no CSRF token; the SET's signature is the proof.
+  if (method === 'POST' && url.pathname === '/events') return receiveNotification(req, res);
 
   if (method === 'GET' && url.pathname === '/favicon.ico') {
     res.writeHead(204);

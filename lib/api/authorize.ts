@@ -10,6 +10,7 @@ import { itemsFromScope } from '@/lib/oauth/scopes';
 import { DpopError, htuOf, verifyDpopProof } from './dpop';
 import { countAccess } from './usage';
 import { notFound, problem } from './problem';
+import { maintenanceInForce, retryAfterSeconds } from '@/lib/operations/maintenance';
 
 /** Who is calling, once every check has passed: a live link and the item it may use. */
 export type ApiCaller = { db: Db; linkId: string; customerId: string; clientId: string; item: PermissionItem };
@@ -25,13 +26,29 @@ function publicUrl(request: Request): URL {
   return url;
 }
 
+/** Art. 6.1: 503 with Retry-After (seconds to the window's end) during maintenance, else null. */
+export async function maintenanceResponse(now: Date = new Date()): Promise<Response | null> {
+  const window = await maintenanceInForce(await getDb(), now);
+  if (!window) return null;
+  const retryAfter = retryAfterSeconds(window, now);
+  return problem(503, 'Service Unavailable', `The service is under maintenance until ${window.endsAt.toISOString()}.`, {
+    code: 'maintenance',
+    headers: { 'Retry-After': String(retryAfter) },
+    extra: { maintenance_ends_at: window.endsAt.toISOString() },
+  });
+}
+
 /**
  * Every provider API call, in this order, nothing cached: DPoP proof (typ, alg, signature, htm,
  * htu, iat, ath, replay), the access token (unknown, expired, revoked), its binding to the proof's
  * key, the link (Art. 4 expiry, suspension, revocation, termination), the item (Art. 3), and, for
  * account resources, that the account is in the consent (else 404, the same as no account).
+ * Before all of them, Art. 6.1: inside a maintenance window every call gets 503 + Retry-After
+ * (the service is unavailable whoever asks; see docs/decisions.md).
  */
 export async function authorizeApiCall(request: Request, items: PermissionItem[], accountId?: string): Promise<ApiCaller | Response> {
+  const unavailable = await maintenanceResponse();
+  if (unavailable) return unavailable;
   const authorization = request.headers.get('authorization') ?? '';
   const [scheme, accessToken, ...rest] = authorization.split(' ');
   if (scheme?.toLowerCase() !== 'dpop' || !accessToken || rest.length > 0) {

@@ -46,7 +46,11 @@ export async function handleIdempotentPost<S extends z.ZodType>(
   const claim = await claimIdempotencyKey(caller.db, caller.clientId, key, requestHash('POST', path, JSON.stringify(parsed.data)));
   if (claim.kind === 'conflict') return problem(422, 'Unprocessable Content', 'This Idempotency-Key was used with a different request.', { code: 'idempotency-key-reused' });
   if (claim.kind === 'in_flight') return problem(409, 'Conflict', 'A request with this Idempotency-Key is still being processed.', { code: 'idempotency-key-in-flight' });
-  if (claim.kind === 'replay') return Response.json(claim.body, { status: claim.status, headers: { 'Idempotent-Replayed': 'true', 'Cache-Control': 'no-store' } });
+  if (claim.kind === 'replay') {
+    // The stored answer as it was first given: a refusal stays problem+json.
+    const contentType = claim.status >= 400 ? 'application/problem+json' : 'application/json';
+    return new Response(JSON.stringify(claim.body), { status: claim.status, headers: { 'Content-Type': contentType, 'Idempotent-Replayed': 'true', 'Cache-Control': 'no-store' } });
+  }
   try {
     const outcome = await execute(caller, parsed.data, key);
     const contentType = outcome.status >= 400 ? 'application/problem+json' : 'application/json';

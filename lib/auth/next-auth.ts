@@ -47,7 +47,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           if (result.restart) throw new RestartSignIn();
           return null;
         }
-        return { id: result.customerId, sid: result.sessionId };
+        return { id: result.customerId ?? result.staffUserId ?? undefined, sid: result.sessionId };
       },
     }),
   ],

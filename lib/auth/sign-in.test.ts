@@ -267,7 +267,7 @@ describe(`sign-in (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
 
     it('is in force right after sign-in and ends after 15 minutes idle', async () => {
       const sessionId = await signIn(DEMO, T2);
-      expect(await touchSession(database.db, sessionId, T2)).toEqual({ customerId: customerId(DEMO.logonId) });
+      expect(await touchSession(database.db, sessionId, T2)).toEqual({ customerId: customerId(DEMO.logonId), staffUserId: null });
       expect(await touchSession(database.db, sessionId, new Date(T2.getTime() + SESSION_IDLE_MINUTES * MINUTE + SECOND))).toBeNull();
       // and stays ended
       expect(await touchSession(database.db, sessionId, new Date(T2.getTime() + 20 * MINUTE))).toBeNull();
@@ -313,7 +313,7 @@ describe(`sign-in (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
       const [ended] = await database.db.select({ endedAt: sessions.endedAt, endedReason: sessions.endedReason }).from(sessions).where(eq(sessions.idHash, sha256(first)));
       expect(ended).toEqual({ endedAt: laterNow, endedReason: 'sign_out' });
       // ending one session leaves the other in force
-      expect(await touchSession(database.db, second, laterNow)).toEqual({ customerId: customerId(DEMO.logonId) });
+      expect(await touchSession(database.db, second, laterNow)).toEqual({ customerId: customerId(DEMO.logonId), staffUserId: null });
 
       const third = await signIn(DEMO, new Date(laterNow.getTime() + 3 * MINUTE));
       expect(new Set([first, second, third]).size).toBe(3);

@@ -19,6 +19,8 @@ import {
   links,
   payees,
   providers,
+  staffCredentials,
+  staffUsers,
   termsVersions,
   transactions,
 } from './schema';
@@ -52,6 +54,23 @@ export const DEMO_USERS = [
   // Not registered for direct banking (Art. 2.1): can not sign in to link features.
   { logonId: 'demo3', password: 'demo3-Pass-2020', totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U', customerNumber: '1000003', nameJa: '鈴木 一郎', nameKana: 'スズキ イチロウ', nameEn: 'Ichiro Suzuki', registered: false },
 ] as const;
+
+// Bank staff (SPEC §7): read-only staff and an operator.
+export const DEMO_STAFF = [
+  { logonId: 'staff', password: 'staff-Pass-2020', totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', name: '行員 一郎', role: 'staff' },
+  { logonId: 'operator', password: 'operator-Pass-2020', totpSecret: 'GEZDGNBVGY3TQOJRGEZDGNBVGY3TQOJR', name: '運用 花子', role: 'operator' },
+] as const;
+
+/** Idempotent on its own (a database seeded before staff existed gets them too). */
+async function seedStaff(db: Executor): Promise<void> {
+  for (const member of DEMO_STAFF) {
+    const [existing] = await db.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.logonId, member.logonId));
+    if (existing) continue;
+    const [row] = await db.insert(staffUsers).values({ logonId: member.logonId, name: member.name, role: member.role }).returning({ id: staffUsers.id });
+    if (!row) throw new Error('staff insert returned nothing');
+    await db.insert(staffCredentials).values({ staffUserId: row.id, passwordHash: await hashPassword(member.password), totpSecret: member.totpSecret });
+  }
+}
 
 type ProviderSeed = {
   key: string;
@@ -348,6 +367,7 @@ export async function seedDatabase(db: Db, options: { sandbox: boolean; now?: Da
     await tx.execute(sql`select pg_advisory_xact_lock(72737266)`);
     await seedTerms(tx, options.sandbox);
     if (!options.sandbox) return;
+    await seedStaff(tx);
     const [existing] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.logonId, 'demo'));
     if (existing) return;
     await seedSandbox(tx, now);

@@ -5,7 +5,8 @@ import type { Db, Executor } from '@/lib/db/connect';
 import { chainedConnectionStops, chainedConnections, linkHistory, linkItems, links, providers } from '@/lib/db/schema';
 import { DomainError, regrantBlocker, requiresStepUp, revokeBlocker, stopBlocker } from '@/lib/domain/link-rules';
 import type { LinkStatus } from '@/lib/domain/link-status';
-import type { PermissionItem } from '@/lib/domain/permission-items';
+import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permission-items';
+import { enqueueProviderEvent } from '@/lib/events/outbox';
 import { revokeGrantRecords, setGrantScope } from '@/lib/oauth/adapter';
 import { scopeFromItems } from '@/lib/oauth/scopes';
 
@@ -97,11 +98,10 @@ export async function setItemGranted(db: Db, principal: CustomerPrincipal, chang
       .set(change.grant ? { granted: true, grantedAt: now } : { granted: false, revokedAt: now })
       .where(and(eq(linkItems.linkId, link.id), eq(linkItems.item, change.item)));
     const version = await bumpVersion(tx, link.id);
+    const granted = await tx.select({ item: linkItems.item }).from(linkItems).where(and(eq(linkItems.linkId, link.id), eq(linkItems.granted, true)));
+    const grantedItems = PERMISSION_ITEM_IDS.filter((id) => granted.some((g) => g.item === id));
     // The OAuth grant follows the link: a refresh yields exactly the items granted now.
-    if (link.grantId) {
-      const granted = await tx.select({ item: linkItems.item }).from(linkItems).where(and(eq(linkItems.linkId, link.id), eq(linkItems.granted, true)));
-      await setGrantScope(tx, link.grantId, scopeFromItems(granted.map((g) => g.item)));
-    }
+    if (link.grantId) await setGrantScope(tx, link.grantId, scopeFromItems(grantedItems));
     await tx.insert(linkHistory).values({
       linkId: link.id,
       at: now,
@@ -110,6 +110,13 @@ export async function setItemGranted(db: Db, principal: CustomerPrincipal, chang
       event: change.grant ? 'item_granted' : 'item_revoked',
       item: change.item,
       detail: stepUp ? { stepUp: true } : {},
+    });
+    await enqueueProviderEvent(tx, {
+      providerId: link.providerId,
+      linkId: link.id,
+      type: 'link.items_changed',
+      detail: { initiator: 'customer', item: change.item, granted: change.grant, granted_items: grantedItems },
+      now,
     });
     return { changed: true, version };
   });
@@ -146,6 +153,7 @@ export async function stopLink(
       event: 'link_revoked',
       detail: { previousStatus: link.status, via: 'portal' },
     });
+    await enqueueProviderEvent(tx, { providerId: link.providerId, linkId: link.id, type: 'link.revoked', detail: { initiator: 'customer', via: 'portal' }, now });
     return { version, provider: { nameJa: link.providerNameJa, nameEn: link.providerNameEn } };
   });
 }
@@ -178,6 +186,13 @@ export async function requestChainedConnectionStop(
       actorId: principal.customerId,
       event: 'chained_connection_stop_requested',
       detail: { chainedConnectionId: connection.id, name: connection.name },
+    });
+    await enqueueProviderEvent(tx, {
+      providerId: link.providerId,
+      linkId: link.id,
+      type: 'chained_connection.stop_requested',
+      detail: { chained_connection: connection.name, chained_connection_id: connection.id, initiator: 'customer' },
+      now,
     });
     return { version, name: connection.name };
   });

@@ -1,6 +1,7 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/connect';
 import { linkHistory, links, providers } from '@/lib/db/schema';
+import { enqueueProviderEvent } from '@/lib/events/outbox';
 import { revokeGrantRecords } from '@/lib/oauth/adapter';
 
 /**
@@ -11,7 +12,7 @@ import { revokeGrantRecords } from '@/lib/oauth/adapter';
 export async function expireInactiveLinks(db: Db, now: Date = new Date()): Promise<number> {
   return db.transaction(async (tx) => {
     const due = await tx
-      .select({ id: links.id, grantId: links.grantId, inactivityDays: providers.inactivityDays })
+      .select({ id: links.id, providerId: links.providerId, grantId: links.grantId, inactivityDays: providers.inactivityDays })
       .from(links)
       .innerJoin(providers, eq(providers.id, links.providerId))
       .where(and(eq(links.status, 'active'), lte(links.expiresAt, now)))
@@ -26,6 +27,8 @@ export async function expireInactiveLinks(db: Db, now: Date = new Date()): Promi
       ));
     for (const link of due) if (link.grantId) await revokeGrantRecords(tx, link.grantId);
     await tx.insert(linkHistory).values(due.map((l) => ({ linkId: l.id, at: now, actorType: 'system' as const, event: 'link_expired', detail: { inactivityDays: l.inactivityDays } })));
+    // The provider learns it must send the customer through authorization again (Art. 4).
+    for (const l of due) await enqueueProviderEvent(tx, { providerId: l.providerId, linkId: l.id, type: 'link.expired', detail: { inactivity_days: l.inactivityDays }, now });
     return due.length;
   });
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { CustomerPrincipal } from '@/lib/auth/types';
+import type { StaffLookup } from '@/lib/staff/lookup';
 import type { Executor } from '@/lib/db/connect';
 import {
   accounts,
@@ -36,6 +37,8 @@ export type ChainedConnectionDTO = {
   items: PermissionItem[];
   since: string;
   stopRequestedAt: Date | null;
+  /** Art. 5.2 (last sentence): the bank asked the provider to stop this chained connection. */
+  bankStopRequestedAt: Date | null;
 };
 
 export type LinkItemDTO = {
@@ -130,6 +133,7 @@ async function loadItemsAndConnections(db: Executor, rows: { id: string; provide
         purposeEn: chainedConnections.purposeEn,
         items: chainedConnections.items,
         since: chainedConnections.since,
+        bankStopRequestedAt: chainedConnections.bankStopRequestedAt,
       })
       .from(chainedConnections)
       .where(inArray(chainedConnections.providerId, providerIds))
@@ -176,7 +180,13 @@ function assemble(
   };
 }
 
-function selectLinks(db: Executor, principal: CustomerPrincipal, linkId?: string) {
+/**
+ * Who may read a customer's links: the customer, or bank staff through a look-up that has
+ * already been recorded in the audit log (lib/staff/queries.ts is the only place that makes one).
+ */
+export type LinkReader = CustomerPrincipal | StaffLookup;
+
+function selectLinks(db: Executor, principal: LinkReader, linkId?: string) {
   const owned = eq(links.customerId, principal.customerId);
   return db
     .select(linkColumns)
@@ -187,7 +197,7 @@ function selectLinks(db: Executor, principal: CustomerPrincipal, linkId?: string
 }
 
 /** Every link of the acting customer, each with its items and the provider's chained connections. */
-export async function listLinks(db: Executor, principal: CustomerPrincipal, now: Date = new Date()): Promise<LinkSummaryDTO[]> {
+export async function listLinks(db: Executor, principal: LinkReader, now: Date = new Date()): Promise<LinkSummaryDTO[]> {
   const rows = await selectLinks(db, principal);
   const loaded = await loadItemsAndConnections(db, rows);
   return rows.map((row) => assemble(row, loaded, now));
@@ -196,7 +206,7 @@ export async function listLinks(db: Executor, principal: CustomerPrincipal, now:
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One link of the acting customer, or null: another customer's link is indistinguishable from none. */
-export async function getLink(db: Executor, principal: CustomerPrincipal, linkId: string, now: Date = new Date()): Promise<LinkDetailDTO | null> {
+export async function getLink(db: Executor, principal: LinkReader, linkId: string, now: Date = new Date()): Promise<LinkDetailDTO | null> {
   if (!UUID.test(linkId)) return null;
   const [row] = await selectLinks(db, principal, linkId);
   if (!row) return null;

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { linkHistory, links } from '@/lib/db/schema';
+import { enqueueProviderEvent } from '@/lib/events/outbox';
 
 /**
  * The provider revoked a token at /revoke (RFC 7009), or the authorization server revoked the
@@ -10,7 +11,7 @@ export async function onGrantRevoked(grantId: string, clientId: string | null): 
   const db = await getDb();
   await db.transaction(async (tx) => {
     const [link] = await tx
-      .select({ id: links.id, status: links.status })
+      .select({ id: links.id, providerId: links.providerId, status: links.status })
       .from(links)
       .where(and(eq(links.grantId, grantId), inArray(links.status, ['active', 'expired', 'suspended'])))
       .for('update');
@@ -28,5 +29,6 @@ export async function onGrantRevoked(grantId: string, clientId: string | null): 
       event: 'link_revoked',
       detail: { previousStatus: link.status, via: 'provider' },
     });
+    await enqueueProviderEvent(tx, { providerId: link.providerId, linkId: link.id, type: 'link.revoked', detail: { initiator: 'provider', via: 'provider' }, now });
   });
 }

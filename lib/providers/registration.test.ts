@@ -24,6 +24,18 @@ describe('provider registration (SPEC §7)', () => {
     expect(() => parseRegistration(other, true)).toThrow(/fragment/);
   });
 
+  it('holds the events endpoint to the same rule: https, or localhost in sandbox only', () => {
+    const other = clone();
+    other.renkei.events_endpoint = 'http://example.com/events';
+    expect(() => parseRegistration(other, true)).toThrow(/events endpoint/);
+    other.renkei.events_endpoint = 'http://localhost:4000/events';
+    expect(parseRegistration(other, true).renkei.events_endpoint).toBe('http://localhost:4000/events');
+    other.redirect_uris = ['https://example.com/cb'];
+    expect(() => parseRegistration(other, false)).toThrow(/events endpoint/);
+    other.renkei.events_endpoint = 'https://provider.example/events';
+    expect(parseRegistration(other, false).renkei.events_endpoint).toBe('https://provider.example/events');
+  });
+
   it('refuses unknown items, private keys, other auth methods and chained items the provider is not permitted', () => {
     const bad = clone();
     bad.renkei.permitted_items = ['balances', 'everything'];

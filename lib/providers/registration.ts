@@ -11,7 +11,7 @@ const jwk = z
   .passthrough()
   .refine((k) => !('d' in k) && !('p' in k) && !('q' in k), 'jwks must hold public keys only (a private key was found)');
 
-function redirectUri(sandbox: boolean) {
+function redirectUri(sandbox: boolean, what = 'redirect URIs') {
   return z
     .string()
     .url()
@@ -21,7 +21,7 @@ function redirectUri(sandbox: boolean) {
       if (url.protocol === 'https:') return true;
       // Sandbox only: http://localhost and http://127.0.0.1 on any port, so a provider can be tried locally.
       return sandbox && url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
-    }, sandbox ? 'redirect URIs must be https (or http://localhost / http://127.0.0.1 in sandbox mode), without a fragment' : 'redirect URIs must be https, without a fragment');
+    }, sandbox ? `${what} must be https (or http://localhost / http://127.0.0.1 in sandbox mode), without a fragment` : `${what} must be https, without a fragment`);
 }
 
 /** SPEC §7: RFC 7591 client metadata plus a `renkei` object. */
@@ -56,7 +56,8 @@ export function registrationSchema(sandbox: boolean) {
           }),
         )
         .default([]),
-      events_endpoint: z.string().url().optional(),
+      // RFC 8935 push: the same transport rule as redirect URIs.
+      events_endpoint: redirectUri(sandbox, 'the events endpoint').optional(),
     }),
   });
 }

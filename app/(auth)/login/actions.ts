@@ -6,7 +6,7 @@ import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { z } from 'zod';
 import { signIn } from '@/lib/auth/next-auth';
-import { CHALLENGE_TTL_MINUTES, passwordStep } from '@/lib/auth/sign-in';
+import { CHALLENGE_TTL_MINUTES, passwordStep, type Realm } from '@/lib/auth/sign-in';
 import { getDb } from '@/lib/db';
 import { CHALLENGE_COOKIE, safeNext } from './safe-next';
 
@@ -31,7 +31,10 @@ const passwordSchema = z.object({
 /** Step 1: logon ID + password. On success, a one-use challenge cookie and on to the one-time password. */
 export async function passwordStepAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
   const t = await getTranslations('login');
-  const raw = { logonId: String(formData.get('logonId') ?? ''), password: String(formData.get('password') ?? ''), next: String(formData.get('next') ?? '/') };
+  // The realm only chooses whose credentials are checked (customers' or bank staff's).
+  const realm: Realm = formData.get('realm') === 'staff' ? 'staff' : 'customer';
+  const home = realm === 'staff' ? '/staff' : '/';
+  const raw = { logonId: String(formData.get('logonId') ?? ''), password: String(formData.get('password') ?? ''), next: String(formData.get('next') ?? home) };
   const parsed = passwordSchema.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors: Partial<Record<'logonId' | 'password', string>> = {};
@@ -39,7 +42,7 @@ export async function passwordStepAction(_prev: LoginState, formData: FormData):
     if (!raw.password) fieldErrors.password = t('required');
     return { status: 'error', message: t(Object.keys(fieldErrors).length > 0 ? 'required' : 'invalid'), logonId: raw.logonId, fieldErrors };
   }
-  const result = await passwordStep(await getDb(), parsed.data.logonId, parsed.data.password);
+  const result = await passwordStep(await getDb(), parsed.data.logonId, parsed.data.password, new Date(), realm);
   if (!result.ok) {
     return { status: 'error', message: t(result.reason === 'not_registered' ? 'notRegistered' : 'invalid'), logonId: parsed.data.logonId };
   }
@@ -50,7 +53,8 @@ export async function passwordStepAction(_prev: LoginState, formData: FormData):
     path: '/',
     maxAge: CHALLENGE_TTL_MINUTES * 60,
   });
-  redirect(`/login/otp?next=${encodeURIComponent(safeNext(parsed.data.next))}`);
+  const otpPage = realm === 'staff' ? '/staff/login/otp' : '/login/otp';
+  redirect(`${otpPage}?next=${encodeURIComponent(safeNext(parsed.data.next, home))}`);
 }
 
 /** Step 2: the one-time password (Art. 2.1 本人確認). next-auth then issues the session cookie. */

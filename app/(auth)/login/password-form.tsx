@@ -7,7 +7,7 @@ import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { passwordStepAction, type LoginState } from './actions';
 
-export function PasswordForm({ next }: { next: string }) {
+export function PasswordForm({ next, realm = 'customer' }: { next: string; realm?: 'customer' | 'staff' }) {
   const t = useTranslations('login');
   const [state, action] = useActionState<LoginState, FormData>(passwordStepAction, { status: 'idle' });
   const error = state.status === 'error' ? state : null;
@@ -15,6 +15,7 @@ export function PasswordForm({ next }: { next: string }) {
     <form action={action} className="space-y-5" noValidate>
       {error ? <Alert tone="critical" live="assertive">{error.message}</Alert> : null}
       <input type="hidden" name="next" value={next} />
+      {realm === 'staff' ? <input type="hidden" name="realm" value="staff" /> : null}
       <Field
         id="logonId"
         name="logonId"

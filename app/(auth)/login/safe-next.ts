@@ -1,7 +1,7 @@
 /** Only same-site relative paths are followed after sign-in (no open redirect). */
-export function safeNext(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
-  if (value.startsWith('/login') || value.startsWith('/api/')) return '/';
+export function safeNext(value: unknown, fallback = '/'): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  if (value.startsWith('/login') || value.startsWith('/staff/login') || value.startsWith('/api/')) return fallback;
   return value;
 }
 

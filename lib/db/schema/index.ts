@@ -5,3 +5,4 @@ export * from './terms';
 export * from './links';
 export * from './oauth';
 export * from './instructions';
+export * from './staff';

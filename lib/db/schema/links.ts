@@ -31,6 +31,9 @@ export const links = pgTable(
     status: linkStatusEnum('status').notNull().default('active'),
     // Art. 5.2 (1)–(7) when suspended or terminated by the bank.
     suspensionReason: integer('suspension_reason'),
+    // The operator's note, and whether the suspension came with its provider's ('provider') or alone ('link').
+    suspensionNote: text('suspension_note'),
+    suspendedVia: text('suspended_via'),
     termsVersionId: text('terms_version_id')
       .notNull()
       .references(() => termsVersions.id),

@@ -16,6 +16,9 @@ export const providers = pgTable('providers', {
   // Art. 4: inactivity period after which a link expires.
   inactivityDays: integer('inactivity_days').notNull().default(90),
   status: providerStatusEnum('status').notNull().default('active'),
+  // Art. 5.2 (1)–(7) when the bank suspended or ended the provider.
+  suspensionReason: integer('suspension_reason'),
+  statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),
   websiteUrl: text('website_url'),
   // RFC 7591 client metadata (redirect_uris, jwks, token_endpoint_auth_method, …) served to oidc-provider.
   clientMetadata: jsonb('client_metadata').$type<Record<string, unknown>>().notNull().default({}),
@@ -35,4 +38,7 @@ export const chainedConnections = pgTable('chained_connections', {
   purposeEn: text('purpose_en').notNull(),
   items: permissionItemEnum('items').array().notNull(),
   since: date('since', { mode: 'string' }).notNull(),
+  // Art. 5.2 (last sentence): the bank asked the provider to stop this chained connection.
+  bankStopRequestedAt: timestamp('bank_stop_requested_at', { withTimezone: true }),
+  bankStopRequestNote: text('bank_stop_request_note'),
 });

@@ -8,7 +8,7 @@ import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { otpStepAction, type LoginState } from '../actions';
 
-export function OtpForm({ next }: { next: string }) {
+export function OtpForm({ next, signInPath = '/login' }: { next: string; signInPath?: string }) {
   const t = useTranslations('login');
   const [state, action] = useActionState<LoginState, FormData>(otpStepAction, { status: 'idle' });
   const error = state.status === 'error' ? state : null;
@@ -29,7 +29,7 @@ export function OtpForm({ next }: { next: string }) {
         <Alert tone="critical" live="assertive">
           {error.message}
         </Alert>
-        <Link href={`/login?next=${encodeURIComponent(next)}`} className="inline-flex min-h-11 items-center font-semibold text-primary underline underline-offset-4">
+        <Link href={`${signInPath}?next=${encodeURIComponent(next)}`} className="inline-flex min-h-11 items-center font-semibold text-primary underline underline-offset-4">
           {t('restart')}
         </Link>
       </div>
@@ -56,7 +56,7 @@ export function OtpForm({ next }: { next: string }) {
       <SubmitButton className="w-full" pendingLabel={t('pending')}>
         {t('submit')}
       </SubmitButton>
-      <Link href={`/login?next=${encodeURIComponent(next)}`} className="inline-flex min-h-11 items-center text-sm font-semibold text-primary underline underline-offset-4">
+      <Link href={`${signInPath}?next=${encodeURIComponent(next)}`} className="inline-flex min-h-11 items-center text-sm font-semibold text-primary underline underline-offset-4">
         {t('restart')}
       </Link>
     </form>

@@ -2,12 +2,11 @@
 
 import { useActionState } from 'react';
 import { useTranslations } from 'next-intl';
-import { CloseDialogOn, Dialog } from '@/components/ui/dialog';
+import { CloseDialogOn, Dialog, DialogButtons } from '@/components/ui/dialog';
 import { buttonClass } from '@/components/ui/button';
 import { ShieldIcon } from '@/components/ui/icons';
 import { ActionResult } from './action-result';
 import { requestChainedStopAction, type ActionState } from './actions';
-import { DialogButtons } from './item-switch';
 
 /** Ask the provider to stop passing data to one chained connection (recorded in history). */
 export function ChainedStop({

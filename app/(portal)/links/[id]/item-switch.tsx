@@ -3,9 +3,8 @@
 import { useActionState, useId } from 'react';
 import { useFormStatus } from 'react-dom';
 import { useTranslations } from 'next-intl';
-import { CloseDialogOn, Dialog, useDialog } from '@/components/ui/dialog';
+import { CloseDialogOn, Dialog, DialogButtons } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
-import { SubmitButton } from '@/components/ui/submit-button';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { ActionResult } from './action-result';
 import { changeItemAction, type ActionState } from './actions';
@@ -117,17 +116,3 @@ export function ItemSwitch({ linkId, version, item, granted, providerName, stepU
   );
 }
 
-function DialogButtons({ confirm, danger }: { confirm: string; danger: boolean }) {
-  const t = useTranslations('dialogs');
-  const dialog = useDialog();
-  return (
-    <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-      <button type="button" onClick={dialog.close} className="min-h-11 rounded-lg border border-line-strong px-4 font-semibold text-primary hover:bg-primary-soft">
-        {t('cancel')}
-      </button>
-      <SubmitButton variant={danger ? 'danger' : 'primary'}>{confirm}</SubmitButton>
-    </div>
-  );
-}
-
-export { DialogButtons };

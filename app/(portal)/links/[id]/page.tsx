@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { ProviderMark } from '@/components/provider-mark';
+import { LinkHistory } from '@/components/link-history';
 import { StatusBadge } from '@/components/status-badge';
 import { UsageChart } from '@/components/usage-chart';
 import { Alert } from '@/components/ui/alert';
@@ -181,6 +182,9 @@ export default async function LinkPage({ params }: Params) {
                     <dt className="text-ink-muted">{t('link.chainedItems')}</dt>
                     <dd>{c.items.map((i) => t(`items.${i}.name`)).join(locale === 'en' ? ', ' : '、')}</dd>
                   </dl>
+                  {c.bankStopRequestedAt ? (
+                    <Alert tone="info">{t('link.bankStopRequested', { date: dateTime(c.bankStopRequestedAt), provider: name })}</Alert>
+                  ) : null}
                   {c.stopRequestedAt || !final ? (
                     <ChainedStop
                       linkId={link.id}
@@ -219,24 +223,7 @@ export default async function LinkPage({ params }: Params) {
       </Section>
 
       <Section id="history" title={t('link.historyTitle')}>
-        {link.history.length === 0 ? (
-          <p className="text-ink-muted">{t('link.historyEmpty')}</p>
-        ) : (
-          <Card>
-            <ol className="relative space-y-4 border-l-2 border-line pl-5" data-testid="history">
-              {link.history.map((h) => (
-                <li key={h.id} className="relative">
-                  <span className="absolute top-2 -left-[27px] size-3 rounded-full border-2 border-surface bg-primary" aria-hidden="true" />
-                  <p className="font-semibold">{historyText(t, h)}</p>
-                  <p className="tabular text-sm text-ink-muted">
-                    <time dateTime={h.at.toISOString()}>{dateTime(h.at)}</time>・{t(`history.actor.${h.actorType}`)}
-                    {h.detail.stepUp ? `・${t('history.stepUp')}` : ''}
-                  </p>
-                </li>
-              ))}
-            </ol>
-          </Card>
-        )}
+        <LinkHistory history={link.history} />
       </Section>
 
       <Section id="danger" title={t('link.dangerTitle')}>
@@ -247,29 +234,3 @@ export default async function LinkPage({ params }: Params) {
     </div>
   );
 }
-
-const KNOWN_EVENTS = new Set([
-  'consent_given',
-  'consent_renewed',
-  'item_granted',
-  'item_revoked',
-  'link_revoked',
-  'link_expired',
-  'link_suspended',
-  'link_resumed',
-  'link_terminated',
-  'chained_connection_stop_requested',
-  'transfer_instructed',
-  'direct_debit_applied',
-  'direct_debit_transferred',
-]);
-
-function historyText(t: Awaited<ReturnType<typeof getTranslations>>, h: { event: string; item: PermissionItem | null; detail: Record<string, unknown> }): string {
-  if (!KNOWN_EVENTS.has(h.event)) return t('history.unknown', { event: h.event });
-  return t(`history.${h.event}` as 'history.consent_given', {
-    item: h.item ? t(`items.${h.item}.name`) : '',
-    name: typeof h.detail.name === 'string' ? h.detail.name : typeof h.detail.payee === 'string' ? h.detail.payee : '',
-    amount: typeof h.detail.amount === 'number' ? new Intl.NumberFormat('ja-JP').format(h.detail.amount) : '',
-  });
-}
-

@@ -7,7 +7,8 @@ import { ChevronRightIcon } from '@/components/ui/icons';
 import { daysUntil, suspensionReasonKey } from '@/lib/domain/link-status';
 import type { LinkSummaryDTO } from '@/lib/links/queries';
 
-export async function LinkCard({ link, now }: { link: LinkSummaryDTO; now: Date }) {
+/** A link at a glance. For bank staff (`href` to the staff page) the action reads "details", not "change". */
+export async function LinkCard({ link, now, href }: { link: LinkSummaryDTO; now: Date; href?: string }) {
   const [t, format, locale] = await Promise.all([getTranslations(), getFormatter(), getLocale()]);
   const name = locale === 'en' ? link.provider.nameEn : link.provider.nameJa;
   const legalName = locale === 'en' ? link.provider.legalNameEn : link.provider.legalNameJa;
@@ -72,11 +73,11 @@ export async function LinkCard({ link, now }: { link: LinkSummaryDTO; now: Date 
 
       <div className="mt-4 flex justify-end">
         <Link
-          href={`/links/${link.id}`}
-          aria-label={t('dashboard.detailsFor', { provider: name })}
+          href={href ?? `/links/${link.id}`}
+          aria-label={href ? t('staff.customer.detailsFor', { provider: name }) : t('dashboard.detailsFor', { provider: name })}
           className="inline-flex min-h-11 items-center gap-1 rounded-lg px-3 font-semibold text-primary hover:bg-primary-soft"
         >
-          {t('dashboard.details')}
+          {href ? t('staff.customer.details') : t('dashboard.details')}
           <ChevronRightIcon />
         </Link>
       </div>

@@ -1,0 +1,25 @@
+import type { ReactNode } from 'react';
+import { getTranslations } from 'next-intl/server';
+import { EyeIcon } from '@/components/ui/icons';
+import { requireStaff } from '@/lib/auth/principal';
+
+/** Every staff page: signed in as staff (a customer session gets 403), and says it is read-only and recorded. */
+export default async function StaffDeskLayout({ children }: { children: ReactNode }) {
+  const staff = await requireStaff('/staff');
+  const t = await getTranslations('staff.banner');
+  return (
+    <div className="space-y-6">
+      <div className="flex gap-3 rounded-lg border border-primary/30 bg-primary-soft px-4 py-3 text-sm text-primary-strong" data-testid="staff-banner">
+        <EyeIcon className="mt-0.5 shrink-0" />
+        <p>
+          <span className="font-bold">{staff.role === 'operator' ? t('operator') : t('readOnly')}</span>
+          <span className="mx-2" aria-hidden="true">
+            ・
+          </span>
+          {t('recorded')}
+        </p>
+      </div>
+      {children}
+    </div>
+  );
+}

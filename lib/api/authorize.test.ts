@@ -1,0 +1,177 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type Provider from 'oidc-provider';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CustomerPrincipal } from '@/lib/auth/types';
+import type { Database } from '@/lib/db/connect';
+import { accounts, customers, linkItems, links, providers } from '@/lib/db/schema';
+import type { PermissionItem } from '@/lib/domain/permission-items';
+import { onServer, openTestDatabase } from '@/test/db';
+
+// The provider API's check chain (lib/api/authorize.ts) against a seeded database, for the states
+// a browser cannot easily reach: expired tokens, links expired / suspended / revoked / terminated
+// with their tokens still alive, and a provider the bank suspended or ended.
+
+const ORIGIN = 'http://renkei.test';
+const CLIENT_ID = 'demo-provider';
+type Global = typeof globalThis & { __renkeiDb?: Promise<Database>; __renkeiOauth?: Map<string, Promise<Provider>> };
+
+let database: Database;
+let authorizeApiCall: typeof import('./authorize').authorizeApiCall;
+let flushAccessCounts: typeof import('./usage').flushAccessCounts;
+let recordConsent: typeof import('@/lib/consent/consent').recordConsent;
+let oauth: Provider;
+let demo2: CustomerPrincipal;
+let ordinary: string;
+let timeDeposit: string;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  // The app keeps its one database handle on globalThis (lib/db/index.ts): this file's database is it.
+  (globalThis as Global).__renkeiDb = Promise.resolve(database);
+  ({ authorizeApiCall } = await import('./authorize'));
+  ({ flushAccessCounts } = await import('./usage'));
+  ({ recordConsent } = await import('@/lib/consent/consent'));
+  oauth = await (await import('@/lib/oauth/provider')).getOauthProvider(ORIGIN);
+  const [customer] = await database.db.select({ id: customers.id }).from(customers).where(eq(customers.logonId, 'demo2'));
+  demo2 = { kind: 'customer', customerId: customer!.id, sessionId: 'test' };
+  const own = await database.db.select({ id: accounts.id, type: accounts.type }).from(accounts).where(eq(accounts.customerId, demo2.customerId));
+  ordinary = own.find((a) => a.type === 'ordinary')!.id;
+  timeDeposit = own.find((a) => a.type === 'time')!.id;
+});
+afterAll(async () => {
+  if (database) await flushAccessCounts(database.db);
+  const g = globalThis as Global;
+  delete g.__renkeiDb;
+  g.__renkeiOauth?.delete(ORIGIN);
+  await database?.close();
+});
+
+type Linked = { linkId: string; grantId: string; token: string; keys: CryptoKeyPair };
+
+/** demo2 consents to the demo provider (the link is created or renewed, active) and gets a DPoP-bound token. */
+async function consent(items: PermissionItem[], options: { tokenScope?: PermissionItem[]; tokenTtl?: number } = {}): Promise<Linked> {
+  const db = database.db;
+  await db.update(providers).set({ status: 'active' }).where(eq(providers.clientId, CLIENT_ID));
+  const [provider] = await db.select({ id: providers.id }).from(providers).where(eq(providers.clientId, CLIENT_ID));
+  // a renewal needs a link that is not suspended (Art. 5.2): earlier tests leave it in any state
+  await db.update(links).set({ status: 'active', suspensionReason: null }).where(and(eq(links.customerId, demo2.customerId), eq(links.providerId, provider!.id)));
+  const scope = (options.tokenScope ?? items).join(' ');
+  const grant = new oauth.Grant({ accountId: demo2.customerId, clientId: CLIENT_ID });
+  grant.addResourceScope(`${ORIGIN}/api/v1`, scope);
+  const grantId = await grant.save();
+  const { linkId } = await recordConsent(db, demo2, { clientId: CLIENT_ID, scope: items.join(' '), items, accountIds: [ordinary], grantId });
+  const keys = await generateKeyPair('ES256', { extractable: true });
+  const client = await oauth.Client.find(CLIENT_ID);
+  if (!client) throw new Error(`${CLIENT_ID} is not a registered client`);
+  const accessToken = new oauth.AccessToken({ accountId: demo2.customerId, client, grantId, gty: 'authorization_code', scope, ...(options.tokenTtl ? { expiresIn: options.tokenTtl } : {}) });
+  accessToken.setThumbprint('jkt', await calculateJwkThumbprint(await exportJWK(keys.publicKey)));
+  return { linkId, grantId, token: await accessToken.save(), keys };
+}
+
+/** One provider API call with a fresh DPoP proof (RFC 9449), through the real check chain. */
+async function call(linked: Pick<Linked, 'token' | 'keys'>, items: PermissionItem[], options: { path?: string; accountId?: string } = {}) {
+  const url = `${ORIGIN}${options.path ?? '/api/v1/payees'}`;
+  const proof = await new SignJWT({ htm: 'GET', htu: url, jti: randomUUID(), ath: createHash('sha256').update(linked.token).digest('base64url') })
+    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: await exportJWK(linked.keys.publicKey) })
+    .setIssuedAt()
+    .sign(linked.keys.privateKey);
+  const result = await authorizeApiCall(new Request(url, { headers: { authorization: `DPoP ${linked.token}`, dpop: proof } }), items, options.accountId);
+  if (!(result instanceof Response)) return { status: 200, caller: result, body: {} as Record<string, unknown>, challenge: null };
+  return { status: result.status, caller: null, body: (await result.json()) as Record<string, unknown>, challenge: result.headers.get('www-authenticate') };
+}
+
+function expectRefused(response: Awaited<ReturnType<typeof call>>, status: number, code: string, extra: Record<string, unknown> = {}) {
+  expect(response.status).toBe(status);
+  expect(response.body).toMatchObject({ type: `https://renkei.example/problems/${code}`, status, ...extra });
+}
+
+describe(`provider API checks (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
+  beforeEach(async () => {
+    await database.db.update(providers).set({ status: 'active' }).where(eq(providers.clientId, CLIENT_ID));
+  });
+
+  it('lets a live link with a granted item through, as that link', async () => {
+    const linked = await consent(['balances', 'payees']);
+    const ok = await call(linked, ['payees']);
+    expect(ok.status).toBe(200);
+    expect(ok.caller).toMatchObject({ linkId: linked.linkId, customerId: demo2.customerId, clientId: CLIENT_ID, item: 'payees' });
+  });
+
+  it('refuses an expired access token: 401 invalid_token', async () => {
+    const linked = await consent(['payees'], { tokenTtl: 2 });
+    expect((await call(linked, ['payees'])).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const expired = await call(linked, ['payees']);
+    expectRefused(expired, 401, 'invalid-token');
+    expect(expired.challenge).toContain('DPoP error="invalid_token"');
+  });
+
+  it('refuses a revoked access token: 401 invalid_token', async () => {
+    const linked = await consent(['payees']);
+    expect((await call(linked, ['payees'])).status).toBe(200);
+    await oauth.AccessToken.revokeByGrantId(linked.grantId);
+    expectRefused(await call(linked, ['payees']), 401, 'invalid-token');
+  });
+
+  it('refuses a link expired by inactivity (Art. 4), at request time: 401 with link_status expired', async () => {
+    const linked = await consent(['payees']);
+    // still `active` in the table, but its expiry date has passed: no sweep needed
+    const past = new Date(Date.now() - 60_000);
+    await database.db.update(links).set({ expiresAt: past, lastUsedAt: new Date(past.getTime() - 90 * 86_400_000) }).where(eq(links.id, linked.linkId));
+    const refused = await call(linked, ['payees']);
+    expectRefused(refused, 401, 'link-not-active', { link_status: 'expired' });
+    expect(refused.challenge).toContain('DPoP error="invalid_token"');
+    // and once the sweep has recorded it
+    await database.db.update(links).set({ status: 'expired' }).where(eq(links.id, linked.linkId));
+    expectRefused(await call(linked, ['payees']), 401, 'link-not-active', { link_status: 'expired' });
+  });
+
+  for (const status of ['suspended', 'revoked', 'terminated'] as const) {
+    it(`refuses a ${status} link whose token is still alive: 401 with link_status ${status}`, async () => {
+      const linked = await consent(['payees']);
+      expect((await call(linked, ['payees'])).status).toBe(200);
+      await database.db
+        .update(links)
+        .set({ status, suspensionReason: status === 'revoked' ? null : status === 'terminated' ? 6 : 2 })
+        .where(eq(links.id, linked.linkId));
+      const refused = await call(linked, ['payees']);
+      expectRefused(refused, 401, 'link-not-active', { link_status: status });
+      expect(refused.challenge).toContain('DPoP error="invalid_token"');
+    });
+  }
+
+  for (const status of ['suspended', 'terminated'] as const) {
+    it(`refuses every link of a ${status} provider (Art. 5.2): 401 provider-not-active`, async () => {
+      const linked = await consent(['payees']);
+      expect((await call(linked, ['payees'])).status).toBe(200);
+      await database.db.update(providers).set({ status }).where(eq(providers.clientId, CLIENT_ID));
+      const refused = await call(linked, ['payees']);
+      expectRefused(refused, 401, 'provider-not-active');
+      expect(refused.challenge).toContain('DPoP error="invalid_token"');
+      await database.db.update(providers).set({ status: 'active' }).where(eq(providers.clientId, CLIENT_ID));
+      expect((await call(linked, ['payees'])).status).toBe(200);
+    });
+  }
+
+  it('refuses an item outside the token’s scope, and an item revoked on the link since: 403 insufficient_scope', async () => {
+    const linked = await consent(['balances', 'payees'], { tokenScope: ['payees'] });
+    const notInToken = await call(linked, ['balances'], { path: `/api/v1/accounts/${ordinary}/balance`, accountId: ordinary });
+    expectRefused(notInToken, 403, 'insufficient-scope');
+    expect(notInToken.challenge).toContain('DPoP error="insufficient_scope"');
+    await database.db.update(linkItems).set({ granted: false, revokedAt: new Date() }).where(and(eq(linkItems.linkId, linked.linkId), eq(linkItems.item, 'payees')));
+    expectRefused(await call(linked, ['payees']), 403, 'insufficient-scope');
+  });
+
+  it('answers an account outside the consent exactly like one that does not exist: 404', async () => {
+    const linked = await consent(['balances']);
+    const path = (id: string) => `/api/v1/accounts/${id}/balance`;
+    expect((await call(linked, ['balances'], { path: path(ordinary), accountId: ordinary })).status).toBe(200);
+    const outside = await call(linked, ['balances'], { path: path(timeDeposit), accountId: timeDeposit });
+    const nowhere = randomUUID();
+    const missing = await call(linked, ['balances'], { path: path(nowhere), accountId: nowhere });
+    expect(outside.status).toBe(404);
+    expect(outside.body).toEqual(missing.body);
+  });
+});

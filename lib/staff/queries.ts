@@ -1,0 +1,288 @@
+import { and, asc, count, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import type { CustomerPrincipal, StaffPrincipal } from '@/lib/auth/types';
+import type { Executor } from '@/lib/db/connect';
+import { accounts, chainedConnections, customers, disclosures, links, providers, staffAccessLog, staffUsers } from '@/lib/db/schema';
+import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
+import type { LinkStatus } from '@/lib/domain/link-status';
+import type { PermissionItem } from '@/lib/domain/permission-items';
+import { getLink, listLinks, type LinkDetailDTO, type LinkSummaryDTO } from '@/lib/links/queries';
+import type { StaffLookup } from './lookup';
+
+// The staff view reads; it never changes customer data. Each function takes the acting staff
+// member and refuses anything else, and every look-up at a customer is written to the staff
+// access log before the data is read (SPEC §5), in the same transaction.
+
+function assertStaff(principal: StaffPrincipal): void {
+  if (principal.kind !== 'staff') throw new Error('Staff only');
+}
+
+export type StaffView = 'search' | 'customer' | 'link';
+
+/** Records the look-up and returns the branded read scope for that customer. */
+async function recordLookup(tx: Executor, principal: StaffPrincipal, customerId: string, view: StaffView, linkId: string | null, now: Date): Promise<StaffLookup> {
+  await tx.insert(staffAccessLog).values({ staffUserId: principal.staffUserId, customerId, view, linkId, at: now });
+  return { kind: 'staff-lookup', customerId, staffUserId: principal.staffUserId } as StaffLookup;
+}
+
+export type CustomerHitDTO = { id: string; customerNumber: string; logonId: string; nameJa: string; nameKana: string; nameEn: string; linkCount: number };
+
+const MAX_HITS = 20;
+
+/** Search by logon ID, customer number (exact or prefix) or name (kanji, kana or Latin, partial). */
+export async function searchCustomers(db: Executor, principal: StaffPrincipal, query: string, now: Date = new Date()): Promise<CustomerHitDTO[]> {
+  assertStaff(principal);
+  const q = query.trim().slice(0, 64);
+  if (q.length === 0) return [];
+  const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const compact = escaped.replace(/[\s　]+/g, '');
+  return db.transaction(async (tx) => {
+    const hits = await tx
+      .select({
+        id: customers.id,
+        customerNumber: customers.customerNumber,
+        logonId: customers.logonId,
+        nameJa: customers.nameJa,
+        nameKana: customers.nameKana,
+        nameEn: customers.nameEn,
+        linkCount: sql<number>`(select count(*)::int from ${links} where ${links.customerId} = ${customers.id})`,
+      })
+      .from(customers)
+      .where(
+        or(
+          eq(customers.logonId, q),
+          ilike(customers.customerNumber, `${escaped}%`),
+          sql`replace(replace(${customers.nameJa}, ' ', ''), '　', '') ilike ${`%${compact}%`}`,
+          sql`replace(replace(${customers.nameKana}, ' ', ''), '　', '') ilike ${`%${compact}%`}`,
+          ilike(customers.nameEn, `%${escaped}%`),
+        ),
+      )
+      .orderBy(asc(customers.customerNumber))
+      .limit(MAX_HITS);
+    // A name and number in a result list is customer data too: each hit is recorded.
+    for (const hit of hits) await recordLookup(tx, principal, hit.id, 'search', null, now);
+    return hits;
+  });
+}
+
+export type StaffCustomerDTO = {
+  id: string;
+  customerNumber: string;
+  logonId: string;
+  nameJa: string;
+  nameKana: string;
+  nameEn: string;
+  directBankingRegistered: boolean;
+  accounts: { id: string; type: AccountType; branchName: string; maskedNumber: string }[];
+  links: LinkSummaryDTO[];
+  disclosures: DisclosureDTO[];
+  lookups: StaffLookupEntryDTO[];
+};
+
+export type DisclosureDTO = {
+  id: string;
+  providerNameJa: string;
+  providerNameEn: string;
+  information: string;
+  reason: number;
+  disclosedAt: Date;
+  note: string;
+};
+
+export type StaffLookupEntryDTO = { at: Date; view: StaffView; staffName: string; linkId: string | null };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A customer with every link, account, disclosure and the log of staff look-ups. Recorded. */
+export async function getCustomerForStaff(db: Executor, principal: StaffPrincipal, customerId: string, now: Date = new Date()): Promise<StaffCustomerDTO | null> {
+  assertStaff(principal);
+  if (!UUID.test(customerId)) return null;
+  return db.transaction(async (tx) => {
+    const [customer] = await tx
+      .select({
+        id: customers.id,
+        customerNumber: customers.customerNumber,
+        logonId: customers.logonId,
+        nameJa: customers.nameJa,
+        nameKana: customers.nameKana,
+        nameEn: customers.nameEn,
+        directBankingRegistered: customers.directBankingRegistered,
+      })
+      .from(customers)
+      .where(eq(customers.id, customerId));
+    if (!customer) return null;
+    const lookup = await recordLookup(tx, principal, customerId, 'customer', null, now);
+    const [accountRows, linkList, disclosureList, lookups] = await Promise.all([
+      tx
+        .select({ id: accounts.id, type: accounts.type, branchName: accounts.branchName, accountNumber: accounts.accountNumber })
+        .from(accounts)
+        .where(eq(accounts.customerId, customerId))
+        .orderBy(asc(accounts.type), asc(accounts.accountNumber)),
+      listLinks(tx, lookup, now),
+      listDisclosuresOf(tx, customerId),
+      listLookupsOf(tx, customerId, 20),
+    ]);
+    return {
+      ...customer,
+      accounts: accountRows.map(({ accountNumber, ...a }) => ({ ...a, maskedNumber: maskAccountNumber(accountNumber) })),
+      links: linkList,
+      disclosures: disclosureList,
+      lookups,
+    };
+  });
+}
+
+/** One link in full (items, accounts, history) for staff. Recorded. */
+export async function getLinkForStaff(
+  db: Executor,
+  principal: StaffPrincipal,
+  customerId: string,
+  linkId: string,
+  now: Date = new Date(),
+): Promise<(LinkDetailDTO & { customer: { id: string; nameJa: string; nameEn: string; customerNumber: string } }) | null> {
+  assertStaff(principal);
+  if (!UUID.test(customerId) || !UUID.test(linkId)) return null;
+  return db.transaction(async (tx) => {
+    const [owner] = await tx
+      .select({ id: customers.id, nameJa: customers.nameJa, nameEn: customers.nameEn, customerNumber: customers.customerNumber })
+      .from(links)
+      .innerJoin(customers, eq(customers.id, links.customerId))
+      .where(and(eq(links.id, linkId), eq(links.customerId, customerId)));
+    if (!owner) return null;
+    const lookup = await recordLookup(tx, principal, customerId, 'link', linkId, now);
+    const link = await getLink(tx, lookup, linkId, now);
+    return link ? { ...link, customer: owner } : null;
+  });
+}
+
+async function listDisclosuresOf(db: Executor, customerId: string): Promise<DisclosureDTO[]> {
+  return db
+    .select({
+      id: disclosures.id,
+      providerNameJa: providers.nameJa,
+      providerNameEn: providers.nameEn,
+      information: disclosures.information,
+      reason: disclosures.reason,
+      disclosedAt: disclosures.disclosedAt,
+      note: disclosures.note,
+    })
+    .from(disclosures)
+    .innerJoin(providers, eq(providers.id, disclosures.providerId))
+    .where(eq(disclosures.customerId, customerId))
+    .orderBy(desc(disclosures.disclosedAt));
+}
+
+async function listLookupsOf(db: Executor, customerId: string, limit: number): Promise<StaffLookupEntryDTO[]> {
+  const rows = await db
+    .select({ at: staffAccessLog.at, view: staffAccessLog.view, staffName: staffUsers.name, linkId: staffAccessLog.linkId })
+    .from(staffAccessLog)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffAccessLog.staffUserId))
+    .where(eq(staffAccessLog.customerId, customerId))
+    .orderBy(desc(staffAccessLog.at), desc(staffAccessLog.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, view: r.view as StaffView }));
+}
+
+// ---- What the customer sees of it (transparency) ----
+
+export type CustomerLookupNoticeDTO = { at: Date; view: StaffView };
+
+/** The customer's own record of bank staff look-ups (not who: the bank's staff, as one). */
+export async function listStaffLookupsForCustomer(db: Executor, principal: CustomerPrincipal, limit = 10): Promise<CustomerLookupNoticeDTO[]> {
+  const rows = await db
+    .select({ at: staffAccessLog.at, view: staffAccessLog.view })
+    .from(staffAccessLog)
+    .where(eq(staffAccessLog.customerId, principal.customerId))
+    .orderBy(desc(staffAccessLog.at), desc(staffAccessLog.id))
+    .limit(limit);
+  return rows.map((r) => ({ at: r.at, view: r.view as StaffView }));
+}
+
+/** Art. 7 disclosures about the acting customer. */
+export async function listDisclosuresForCustomer(db: Executor, principal: CustomerPrincipal): Promise<DisclosureDTO[]> {
+  return listDisclosuresOf(db, principal.customerId);
+}
+
+// ---- Provider directory ----
+
+export type ProviderDirectoryEntryDTO = {
+  id: string;
+  clientId: string;
+  nameJa: string;
+  nameEn: string;
+  legalNameJa: string;
+  registrationNumber: string;
+  status: 'active' | 'suspended' | 'terminated';
+  suspensionReason: number | null;
+  inactivityDays: number;
+  eventsEndpoint: string | null;
+  counts: Record<LinkStatus, number>;
+};
+
+/** Every provider with its link counts per effective status (expiry applied now). No customer data. */
+export async function listProvidersForStaff(db: Executor, principal: StaffPrincipal, now: Date = new Date()): Promise<ProviderDirectoryEntryDTO[]> {
+  assertStaff(principal);
+  // Art. 4 at read time, as effectiveStatus() does: an active link past its expiry counts as expired.
+  const effective = sql<LinkStatus>`case when ${links.status} = 'active' and ${links.expiresAt} <= ${now.toISOString()}::timestamptz then 'expired' else ${links.status}::text end`;
+  const [rows, linkRows] = await Promise.all([
+    db
+      .select({
+        id: providers.id,
+        clientId: providers.clientId,
+        nameJa: providers.nameJa,
+        nameEn: providers.nameEn,
+        legalNameJa: providers.legalNameJa,
+        registrationNumber: providers.registrationNumber,
+        status: providers.status,
+        suspensionReason: providers.suspensionReason,
+        inactivityDays: providers.inactivityDays,
+        eventsEndpoint: providers.eventsEndpoint,
+      })
+      .from(providers)
+      .orderBy(asc(providers.nameEn)),
+    db
+      .select({ providerId: links.providerId, status: effective, n: count() })
+      .from(links)
+      .groupBy(sql`1`, sql`2`), // by position: the status expression carries a parameter
+  ]);
+  return rows.map((p) => {
+    const counts: Record<LinkStatus, number> = { active: 0, expired: 0, suspended: 0, revoked: 0, terminated: 0 };
+    for (const l of linkRows) if (l.providerId === p.id) counts[l.status] += l.n;
+    return { ...p, counts };
+  });
+}
+
+export type ProviderDetailDTO = ProviderDirectoryEntryDTO & {
+  legalNameEn: string;
+  permittedItems: PermissionItem[];
+  statusChangedAt: Date;
+  chainedConnections: { id: string; name: string; purposeJa: string; purposeEn: string; items: PermissionItem[]; since: string; bankStopRequestedAt: Date | null }[];
+};
+
+/** One provider with its chained connections (no customer data). */
+export async function getProviderForStaff(db: Executor, principal: StaffPrincipal, providerId: string, now: Date = new Date()): Promise<ProviderDetailDTO | null> {
+  assertStaff(principal);
+  if (!UUID.test(providerId)) return null;
+  const entry = (await listProvidersForStaff(db, principal, now)).find((p) => p.id === providerId);
+  if (!entry) return null;
+  const [[extra], chained] = await Promise.all([
+    db
+      .select({ legalNameEn: providers.legalNameEn, permittedItems: providers.permittedItems, statusChangedAt: providers.statusChangedAt })
+      .from(providers)
+      .where(eq(providers.id, providerId)),
+    db
+      .select({
+        id: chainedConnections.id,
+        name: chainedConnections.name,
+        purposeJa: chainedConnections.purposeJa,
+        purposeEn: chainedConnections.purposeEn,
+        items: chainedConnections.items,
+        since: chainedConnections.since,
+        bankStopRequestedAt: chainedConnections.bankStopRequestedAt,
+      })
+      .from(chainedConnections)
+      .where(eq(chainedConnections.providerId, providerId))
+      .orderBy(asc(chainedConnections.since)),
+  ]);
+  if (!extra) return null;
+  return { ...entry, ...extra, chainedConnections: chained };
+}

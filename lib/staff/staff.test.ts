@@ -1,0 +1,104 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passwordStep, otpStep, touchSession } from '@/lib/auth/sign-in';
+import { totpCode } from '@/lib/auth/totp';
+import type { CustomerPrincipal, StaffPrincipal } from '@/lib/auth/types';
+import type { Database } from '@/lib/db/connect';
+import { customers, sessions, staffAccessLog, staffUsers } from '@/lib/db/schema';
+import { DEMO_STAFF, DEMO_USERS } from '@/lib/db/seed';
+import { openTestDatabase, onServer } from '@/test/db';
+import { getCustomerForStaff, getLinkForStaff, listProvidersForStaff, listStaffLookupsForCustomer, searchCustomers } from './queries';
+
+let database: Database;
+let staff: StaffPrincipal;
+let demo: CustomerPrincipal;
+const STAFF = DEMO_STAFF[0];
+const DEMO = DEMO_USERS[0];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  const [member] = await database.db.select({ id: staffUsers.id, role: staffUsers.role, name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.logonId, STAFF.logonId));
+  const [customer] = await database.db.select({ id: customers.id }).from(customers).where(eq(customers.logonId, DEMO.logonId));
+  if (!member || !customer) throw new Error('seed missing');
+  staff = { kind: 'staff', staffUserId: member.id, role: member.role, name: member.name, sessionId: 'test' };
+  demo = { kind: 'customer', customerId: customer.id, sessionId: 'test' };
+});
+afterAll(async () => database?.close());
+
+describe(`staff view (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
+  it('signs staff in with password + one-time password into a staff session, never a customer one', async () => {
+    const now = new Date();
+    const step1 = await passwordStep(database.db, STAFF.logonId, STAFF.password, now, 'staff');
+    expect(step1.ok).toBe(true);
+    if (!step1.ok) return;
+    const code = await totpCode(STAFF.totpSecret, now);
+    const step2 = await otpStep(database.db, step1.challenge, code, { userAgent: 'test' }, now);
+    expect(step2).toMatchObject({ ok: true, customerId: null, staffUserId: staff.staffUserId });
+    if (!step2.ok) return;
+    expect(await touchSession(database.db, step2.sessionId, now)).toEqual({ customerId: null, staffUserId: staff.staffUserId });
+    // A staff logon ID is unknown to the customer sign-in (and the reverse).
+    expect(await passwordStep(database.db, STAFF.logonId, STAFF.password, now)).toEqual({ ok: false, reason: 'invalid' });
+    expect(await passwordStep(database.db, DEMO.logonId, DEMO.password, now, 'staff')).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it('refuses a session row with no subject or with both (check constraint)', async () => {
+    const both = database.db.insert(sessions).values({ idHash: 'x-both', customerId: demo.customerId, staffUserId: staff.staffUserId });
+    await expect(both).rejects.toThrow();
+    await expect(database.db.insert(sessions).values({ idHash: 'x-none' })).rejects.toThrow();
+  });
+
+  it('finds customers by logon ID, number, kanji, kana or Latin name, and records each hit', async () => {
+    const before = await countLookups(demo.customerId);
+    for (const q of ['demo', '1000001', '山田', 'ヤマダ', 'yamada', '山田太郎']) {
+      const hits = await searchCustomers(database.db, staff, q);
+      expect(hits.map((h) => h.logonId), q).toContain('demo');
+    }
+    expect(await searchCustomers(database.db, staff, '%')).toEqual([]);
+    expect(await searchCustomers(database.db, staff, '   ')).toEqual([]);
+    expect(await countLookups(demo.customerId)).toBe(before + 6);
+  });
+
+  it('records the look-up in the same transaction as the read, and the customer sees it', async () => {
+    const at = new Date('2026-11-20T01:00:00Z');
+    const customer = await getCustomerForStaff(database.db, staff, demo.customerId, at);
+    expect(customer?.links).toHaveLength(6);
+    expect(customer?.accounts.every((a) => /^\*+\d{4}$/.test(a.maskedNumber))).toBe(true);
+    const link = customer!.links[0]!;
+    const detail = await getLinkForStaff(database.db, staff, demo.customerId, link.id, at);
+    expect(detail?.history.length).toBeGreaterThan(0);
+    const notices = await listStaffLookupsForCustomer(database.db, demo, 50);
+    expect(notices.filter((n) => n.at.getTime() === at.getTime()).map((n) => n.view).sort()).toEqual(['customer', 'link']);
+  });
+
+  it('does not find a link through another customer (no cross-customer read)', async () => {
+    const [demo2] = await database.db.select({ id: customers.id }).from(customers).where(eq(customers.logonId, 'demo2'));
+    const customer = await getCustomerForStaff(database.db, staff, demo.customerId);
+    expect(await getLinkForStaff(database.db, staff, demo2!.id, customer!.links[0]!.id)).toBeNull();
+    expect(await getCustomerForStaff(database.db, staff, 'not-a-uuid')).toBeNull();
+  });
+
+  it('counts links per provider and effective status (expiry applied at read time)', async () => {
+    const providers = await listProvidersForStaff(database.db, staff);
+    const payroute = providers.find((p) => p.clientId === 'payroute');
+    expect(payroute?.counts.expired).toBe(1);
+    const total = providers.reduce((n, p) => n + Object.values(p.counts).reduce((a, b) => a + b, 0), 0);
+    const [row] = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from links`).then((r) => (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows));
+    expect(total).toBe(row!.n);
+  });
+
+  it('refuses anything but a staff principal', async () => {
+    const notStaff = { ...staff, kind: 'customer' } as unknown as StaffPrincipal;
+    await expect(searchCustomers(database.db, notStaff, 'demo')).rejects.toThrow();
+    await expect(getCustomerForStaff(database.db, notStaff, demo.customerId)).rejects.toThrow();
+  });
+
+  it('keeps the staff access log append-only', async () => {
+    await expect(database.db.execute(sql`delete from staff_access_log`)).rejects.toThrow();
+    await expect(database.db.execute(sql`update staff_access_log set view = 'x'`)).rejects.toThrow();
+  });
+});
+
+async function countLookups(customerId: string): Promise<number> {
+  const rows = await database.db.select({ id: staffAccessLog.id }).from(staffAccessLog).where(eq(staffAccessLog.customerId, customerId));
+  return rows.length;
+}
