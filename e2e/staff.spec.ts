@@ -350,3 +350,55 @@ test('maintenance (Art. 6.1): announced before, a banner and 503 + Retry-After d
     await new Promise((resolve) => callbackServer.close(resolve));
   }
 });
+
+test('a disclosure (Art. 7) and a published terms version reach the customer', async ({ browser }) => {
+  const operator = await contextFor(browser, STORAGE.operator);
+  const op = operator.page;
+  await op.goto('/staff/operations');
+
+  // Art. 7: recorded by the operator, shown to the customer concerned.
+  await op.getByLabel('お客さま番号', { exact: true }).fill('1000002');
+  await op.getByLabel('連携サービス事業者').selectOption({ label: 'かけいぼプラス（kakeibo-plus）' });
+  await op.getByLabel('開示した情報').fill('口座残高と直近30日の取引明細');
+  await op.getByLabel(/^\(2\) 不正アクセスが発生した場合/).check();
+  await op.getByRole('button', { name: '記録する' }).click();
+  await expect(op.getByTestId('operations-result').first()).toContainText('お客さま番号 1000002 のかけいぼプラスへの情報開示を記録しました。');
+
+  // Art. 9: a new version with a future effective date is announced, the current one stays in force.
+  const text = op.getByLabel('規定の全文');
+  const current = await text.inputValue();
+  await text.fill(current.replace(/（\d{4}年\d{1,2}月\d{1,2}日改定）\s*$/, '（2099年4月1日改定）\n'));
+  await op.getByLabel('版の識別子').fill('2099-04-01');
+  await op.getByLabel('改定日', { exact: true }).fill('2099-04-01');
+  await op.getByLabel('適用開始日時').fill('2099-04-01T00:00');
+  await op.getByRole('button', { name: '公表する' }).click();
+  await expect(op.getByTestId('operations-result').first()).toContainText('利用規定 2099-04-01版を公表しました。');
+
+  // Art. 5.2 (last sentence): the bank asks かけいぼプラス to stop passing data to ポイントモール.
+  await op.goto('/staff/providers');
+  await op.getByRole('link', { name: 'かけいぼプラス', exact: true }).click();
+  const mall = op.locator('li', { hasText: 'ポイントモール' });
+  await mall.getByRole('button', { name: '事業者に停止を依頼する' }).click();
+  await op.getByRole('dialog').getByLabel('メモ（行内記録用）').fill('提携先の調査');
+  await op.getByRole('dialog').getByRole('button', { name: '事業者に停止を依頼する' }).click();
+  await expect(op.getByText('事業者に連鎖接続先の停止を依頼しました。')).toBeVisible();
+  await operator.context.close();
+
+  const demo = await contextFor(browser, STORAGE.demo);
+  await demo.page.goto('/');
+  await demo.page.getByRole('link', { name: 'かけいぼプラス の詳細・変更' }).click();
+  await expect(demo.page.getByText('当行はかけいぼプラスに、この連鎖接続先への提供を停止するよう求めました')).toBeVisible();
+  await expect(demo.page.getByTestId('history')).toContainText('当行が連鎖接続先「ポイントモール」への提供停止を事業者に求めました');
+  await demo.context.close();
+
+  const customer = await contextFor(browser, STORAGE.demo2);
+  await customer.page.goto('/');
+  const disclosures = customer.page.getByTestId('disclosures');
+  await expect(disclosures).toContainText('かけいぼプラス に情報を開示しました');
+  await expect(disclosures).toContainText('口座残高と直近30日の取引明細');
+  await expect(disclosures).toContainText('セキュリティ上の事故の調査のため');
+  await customer.page.goto('/terms');
+  await expect(customer.page.getByTestId('terms-in-force')).toContainText('（2020年8月21日改定）');
+  await expect(customer.page.getByRole('row', { name: /2099年4月1日.*適用予定/ })).toBeVisible();
+  await customer.context.close();
+});
