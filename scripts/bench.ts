@@ -441,7 +441,7 @@ async function drain(origin: string): Promise<void> {
  * it is reported as `connectionStartMaxMs`.
  */
 async function measure(port: number, requestPath: string, headers: () => Record<string, string>, o: { connections: number; warmupS: number; windowS: number; serverPids: () => number[] }): Promise<Measured> {
-  const GRACE_S = 3;
+  const GRACE_S = o.connections > 1 ? 3 : 1;
   const responses: { doneAt: number; latency: number; status: number }[] = [];
   const statusCodes: Record<string, number> = {};
   let cpuBefore: CpuSnapshot | undefined;
@@ -544,7 +544,8 @@ async function benchDatabase(kind: DbKind): Promise<DbRun> {
   } else {
     freshPgliteDir();
   }
-  const profileDir = SETTINGS.profile ? path.join(ROOT, 'bench', 'profiles', kind) : undefined;
+  // In ./data (git-ignored): V8 .cpuprofile files of the measured server, for Chrome DevTools or speedscope.
+  const profileDir = SETTINGS.profile ? path.join(ROOT, 'data', 'bench-profiles', kind) : undefined;
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 
   const run: DbRun = { database, valid: false };
@@ -787,7 +788,7 @@ async function main(): Promise<void> {
       warmupS: SETTINGS.warmupS,
       loadGenerator: 'autocannon, in the bench process on the same machine as the server',
       window:
-        'one autocannon run per route: warm-up, then the measured window, then 3 s of grace on the same connections; ' +
+        'one autocannon run per route: warm-up, then the measured window, then a grace period (3 s; 1 s for one connection) on the same connections; ' +
         'req/s = responses completed in the window; latency = requests sent in the window; non-2xx/errors counted over the whole run',
       proofs: SETTINGS.signInline ? 'inline' : 'pre-signed pool',
       serverNodeOptions: SETTINGS.serverNodeOptions.join(' ') || null,

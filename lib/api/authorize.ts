@@ -102,28 +102,45 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
     return problem(401, 'Unauthorized', `The link is ${status}.`, { challenge: 'invalid_token', code: 'link-not-active', extra: { link_status: status } });
   }
   const tokenItems = itemsFromScope(token.scope);
-  const granted = await db.select({ item: linkItems.item }).from(linkItems).where(and(eq(linkItems.linkId, link.id), eq(linkItems.granted, true)));
+  const granted = await db
+    .select({ item: linkItems.item, lastUsedAt: linkItems.lastUsedAt })
+    .from(linkItems)
+    .where(and(eq(linkItems.linkId, link.id), eq(linkItems.granted, true)));
   const item = items.find((i) => tokenItems.includes(i) && granted.some((g) => g.item === i));
   if (!item) return problem(403, 'Forbidden', `This call needs one of: ${items.join(', ')}.`, { challenge: 'insufficient_scope', code: 'insufficient-scope' });
   if (accountId) {
     const [inConsent] = await db.select({ id: linkAccounts.accountId }).from(linkAccounts).where(and(eq(linkAccounts.linkId, link.id), eq(linkAccounts.accountId, accountId)));
     if (!inConsent) return notFound();
   }
-  await recordUsage(db, link.id, item, link.inactivityDays, now);
+  const itemLastUsedAt = granted.find((g) => g.item === item)?.lastUsedAt ?? null;
+  await recordUsage(db, { linkId: link.id, item, inactivityDays: link.inactivityDays, linkLastUsedAt: link.lastUsedAt, itemLastUsedAt }, now);
   countAccess(db, link.id, item, now);
   return { db, linkId: link.id, customerId: link.customerId, clientId: token.clientId ?? '', item };
 }
 
-/** Art. 4: last use extends the link. Written at most once a minute per link and per item. */
-async function recordUsage(db: Db, linkId: string, item: PermissionItem, inactivityDays: number, now: Date): Promise<void> {
+/**
+ * Art. 4: last use extends the link. Written at most once a minute per link and per item: the
+ * times just read decide whether a write is due (no round trip when it is not), and the update's
+ * own condition keeps concurrent calls from writing twice.
+ */
+async function recordUsage(
+  db: Db,
+  use: { linkId: string; item: PermissionItem; inactivityDays: number; linkLastUsedAt: Date | null; itemLastUsedAt: Date | null },
+  now: Date,
+): Promise<void> {
   const stale = new Date(now.getTime() - USAGE_RESOLUTION_MS);
-  await db
-    .update(links)
-    .set({ lastUsedAt: now, expiresAt: computeExpiresAt(now, inactivityDays) })
-    .where(and(eq(links.id, linkId), or(isNull(links.lastUsedAt), lt(links.lastUsedAt, stale))));
-  await db
-    .update(linkItems)
-    .set({ lastUsedAt: now })
-    .where(and(eq(linkItems.linkId, linkId), eq(linkItems.item, item), or(isNull(linkItems.lastUsedAt), lt(linkItems.lastUsedAt, stale))));
+  const due = (at: Date | null) => at === null || at.getTime() < stale.getTime();
+  if (due(use.linkLastUsedAt)) {
+    await db
+      .update(links)
+      .set({ lastUsedAt: now, expiresAt: computeExpiresAt(now, use.inactivityDays) })
+      .where(and(eq(links.id, use.linkId), or(isNull(links.lastUsedAt), lt(links.lastUsedAt, stale))));
+  }
+  if (due(use.itemLastUsedAt)) {
+    await db
+      .update(linkItems)
+      .set({ lastUsedAt: now })
+      .where(and(eq(linkItems.linkId, use.linkId), eq(linkItems.item, use.item), or(isNull(linkItems.lastUsedAt), lt(linkItems.lastUsedAt, stale))));
+  }
 }
 

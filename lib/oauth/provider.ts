@@ -93,6 +93,9 @@ async function createProvider(origin: string): Promise<Provider> {
       RefreshToken: (_ctx, _token, client) => linkDays(client) * 24 * 3600,
       IdToken: 10 * 60,
     },
+    // The link, not the customer's 30-minute browser session at the bank, decides how long tokens live
+    // (Art. 4): without this, oidc-provider ties tokens granted without offline_access to that session.
+    expiresWithSession: () => false,
     // A refresh token for every code (the link lives beyond one access token); FAPI 2.0: not rotated.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: false,
