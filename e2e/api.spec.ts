@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe';
 import { startCallbackServer } from './support/callback-server';
-import { callApi, DEMO_REDIRECT_URI, dpopProof, postApi, redeemCode, revoke, startLinking, type ProviderSession } from './support/oauth-client';
+import { callApi, DEMO_REDIRECT_URI, dpopProof, postApi, redeemCode, refresh, revoke, startLinking, type ProviderSession } from './support/oauth-client';
 import { OpenApiValidator, servedOpenApi, type OpenApiDocument } from './support/openapi-validate';
 import { STORAGE } from './support/users';
 
@@ -203,6 +203,22 @@ test.describe('each denial has its own answer', () => {
     expect(malformed.body).toEqual(missing.body);
     expect((await api.get(`/api/v1/accounts/${cardLoan}/transactions`)).status).toBe(403); // the item check comes first
   });
+});
+
+test('tokens live with the link, not with the customer’s browser session at the authorization server (Art. 4)', async ({ page, request }) => {
+  const session = await startLinking(base(), 'balances', CLIENT_B);
+  await page.goto(session.authorizationUrl);
+  await page.getByRole('button', { name: '同意する' }).click();
+  await page.waitForURL((url) => url.href.startsWith(CLIENT_B.redirectUri));
+  const tokens = await redeemCode(session, page.url(), CLIENT_B.redirectUri);
+  expect(tokens.refresh_token).toBeTruthy();
+  // As if the customer's 30-minute session at the bank had run out.
+  const ended = await request.post('/api/sandbox/end-oauth-sessions');
+  expect(ended.status()).toBe(200);
+  expect(((await ended.json()) as { ended: number }).ended).toBeGreaterThan(0);
+  expect((await provider(session, tokens.access_token).get('/api/v1/accounts')).status).toBe(200);
+  const refreshed = await refresh(session, tokens.refresh_token!);
+  expect((await provider(session, refreshed.access_token).get('/api/v1/accounts')).status).toBe(200);
 });
 
 test('a token the provider revoked: 401 invalid_token, and the link stops (Art. 5.1)', async ({ page }) => {
