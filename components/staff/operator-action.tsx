@@ -5,6 +5,7 @@ import { useTranslations } from 'next-intl';
 import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { CloseDialogOn, Dialog, DialogButtons } from '@/components/ui/dialog';
+import { ResultMessage } from '@/components/ui/result-message';
 import type { OperatorActionState } from '@/app/staff/(desk)/operator-actions';
 
 type Action = (state: OperatorActionState, formData: FormData) => Promise<OperatorActionState>;
@@ -120,13 +121,7 @@ export function OperatorAction({
           <DialogButtons confirm={label} danger={danger} />
         </form>
       </Dialog>
-      {state.status === 'success' ? (
-        <div data-testid="action-result">
-          <Alert tone="success" live="polite">
-            {state.message}
-          </Alert>
-        </div>
-      ) : null}
+      <ResultMessage state={state.status === 'success' ? state : { status: 'idle' }} testId="action-result" />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { StaffPrincipal } from '@/lib/auth/types';
 import type { Executor } from '@/lib/db/connect';
 import { providerEvents, providers } from '@/lib/db/schema';
 import { eventTypeUri, PROVIDER_EVENT_STATES, PROVIDER_EVENT_TYPES, type ProviderEventState, type ProviderEventType } from './outbox';
+import { isUuid } from '@/lib/domain/ids';
 
 export type ProviderEventFilter = { providerId?: string; state?: string; limit?: number };
 
@@ -25,7 +26,6 @@ export type ProviderEventDTO = {
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class NotStaffError extends Error {
   constructor() {
@@ -43,7 +43,7 @@ export async function listProviderEvents(db: Executor, principal: StaffPrincipal
   if (principal.kind !== 'staff') throw new NotStaffError();
   const conditions: SQL[] = [];
   if (filter.providerId !== undefined) {
-    if (!UUID.test(filter.providerId)) return []; // a malformed id matches nothing (and is no SQL error)
+    if (!isUuid(filter.providerId)) return []; // a malformed id matches nothing (and is no SQL error)
     conditions.push(eq(providerEvents.providerId, filter.providerId));
   }
   if (filter.state !== undefined) {

@@ -17,6 +17,7 @@ import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
 import { displayStatus, type DisplayStatus, type LinkStatus } from '@/lib/domain/link-status';
 import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permission-items';
 import { dailyUsage, type DailyUsage } from '@/lib/api/usage';
+import { isUuid } from '@/lib/domain/ids';
 
 // DTOs: explicit columns only; never whole rows (STYLE: data layer returns DTOs).
 export type ProviderDTO = {
@@ -203,11 +204,10 @@ export async function listLinks(db: Executor, principal: LinkReader, now: Date =
   return rows.map((row) => assemble(row, loaded, now));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One link of the acting customer, or null: another customer's link is indistinguishable from none. */
 export async function getLink(db: Executor, principal: LinkReader, linkId: string, now: Date = new Date()): Promise<LinkDetailDTO | null> {
-  if (!UUID.test(linkId)) return null;
+  if (!isUuid(linkId)) return null;
   const [row] = await selectLinks(db, principal, linkId);
   if (!row) return null;
   const [loaded, terms, accountRows, history, usage] = await Promise.all([

@@ -7,6 +7,7 @@ import { enqueueProviderEvent } from '@/lib/events/outbox';
 import { revokeGrantRecords } from '@/lib/oauth/adapter';
 import type { TermsDocument } from '@/lib/terms/types';
 import { OperationError } from './errors';
+import { isUuid } from '@/lib/domain/ids';
 
 // The bank's own actions (SPEC §1 operations; Art. 5.2, 6.1, 7, 9). Each is one transaction: the
 // change, its history rows (the link's history for link effects, the operations log for the
@@ -66,7 +67,7 @@ async function resumeLinkRow(tx: Executor, actor: OperatorActor, linkId: string,
 }
 
 async function lockLink(tx: Executor, linkId: string) {
-  if (!UUID.test(linkId)) throw new OperationError('not_found');
+  if (!isUuid(linkId)) throw new OperationError('not_found');
   const [link] = await tx
     .select({ id: links.id, status: links.status, providerId: links.providerId, providerStatus: providers.status })
     .from(links)
@@ -80,7 +81,7 @@ async function lockLink(tx: Executor, linkId: string) {
 // ---- A provider and all its links ----
 
 async function lockProvider(tx: Executor, providerId: string) {
-  if (!UUID.test(providerId)) throw new OperationError('not_found');
+  if (!isUuid(providerId)) throw new OperationError('not_found');
   const [provider] = await tx.select({ id: providers.id, status: providers.status }).from(providers).where(eq(providers.id, providerId)).for('update');
   if (!provider) throw new OperationError('not_found');
   return provider;
@@ -154,7 +155,7 @@ export async function terminateProvider(db: Db, actor: OperatorActor, input: { p
 
 /** Art. 5.2 (last sentence): the bank asks a provider to stop a chained connection. Shown on each affected link. */
 export async function requestChainedConnectionStopByBank(db: Db, actor: OperatorActor, input: { chainedConnectionId: string; note: string }, now: Date = new Date()) {
-  if (!UUID.test(input.chainedConnectionId)) throw new OperationError('not_found');
+  if (!isUuid(input.chainedConnectionId)) throw new OperationError('not_found');
   return db.transaction(async (tx) => {
     const [connection] = await tx
       .update(chainedConnections)
@@ -202,7 +203,7 @@ export async function scheduleMaintenance(
 }
 
 export async function cancelMaintenance(db: Db, actor: OperatorActor, input: { id: string }, now: Date = new Date()) {
-  if (!UUID.test(input.id)) throw new OperationError('not_found');
+  if (!isUuid(input.id)) throw new OperationError('not_found');
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(maintenanceWindows)
@@ -247,7 +248,7 @@ export async function recordDisclosure(
   input: { customerNumber: string; providerId: string; information: string; reason: DisclosureReason; disclosedAt: Date; note: string },
   now: Date = new Date(),
 ): Promise<{ id: string }> {
-  if (!UUID.test(input.providerId)) throw new OperationError('not_found');
+  if (!isUuid(input.providerId)) throw new OperationError('not_found');
   // The column is a plain integer: only Art. 7 (1)–(4), a real date not in the future, and words.
   if (!(DISCLOSURE_REASONS as readonly number[]).includes(input.reason) || input.information.trim() === '') throw new OperationError('invalid');
   if (Number.isNaN(input.disclosedAt.getTime()) || input.disclosedAt.getTime() > now.getTime()) throw new OperationError('invalid');
@@ -274,7 +275,6 @@ export async function recordDisclosure(
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // The column is a plain integer and the customer reads a text per code (Art. 5.2 (1)–(7)).
 function assertSuspensionReason(reason: number): void {

@@ -7,6 +7,7 @@ import type { LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { getLink, listLinks, type LinkDetailDTO, type LinkSummaryDTO } from '@/lib/links/queries';
 import type { StaffLookup } from './lookup';
+import { isUuid } from '@/lib/domain/ids';
 
 // The staff view reads; it never changes customer data. Each function takes the acting staff
 // member and refuses anything else, and every look-up at a customer is written to the staff
@@ -90,12 +91,11 @@ export type DisclosureDTO = {
 
 export type StaffLookupEntryDTO = { at: Date; view: StaffView; staffName: string; linkId: string | null };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A customer with every link, account, disclosure and the log of staff look-ups. Recorded. */
 export async function getCustomerForStaff(db: Executor, principal: StaffPrincipal, customerId: string, now: Date = new Date()): Promise<StaffCustomerDTO | null> {
   assertStaff(principal);
-  if (!UUID.test(customerId)) return null;
+  if (!isUuid(customerId)) return null;
   return db.transaction(async (tx) => {
     const [customer] = await tx
       .select({
@@ -140,7 +140,7 @@ export async function getLinkForStaff(
   now: Date = new Date(),
 ): Promise<(LinkDetailDTO & { customer: { id: string; nameJa: string; nameEn: string; customerNumber: string } }) | null> {
   assertStaff(principal);
-  if (!UUID.test(customerId) || !UUID.test(linkId)) return null;
+  if (!isUuid(customerId) || !isUuid(linkId)) return null;
   return db.transaction(async (tx) => {
     const [owner] = await tx
       .select({ id: customers.id, nameJa: customers.nameJa, nameEn: customers.nameEn, customerNumber: customers.customerNumber })
@@ -221,6 +221,11 @@ export type ProviderDirectoryEntryDTO = {
 /** Every provider with its link counts per effective status (expiry applied now). No customer data. */
 export async function listProvidersForStaff(db: Executor, principal: StaffPrincipal, now: Date = new Date()): Promise<ProviderDirectoryEntryDTO[]> {
   assertStaff(principal);
+  return providerDirectory(db, now);
+}
+
+/** The directory rows, all of them or one provider's. */
+async function providerDirectory(db: Executor, now: Date, providerId?: string): Promise<ProviderDirectoryEntryDTO[]> {
   // Art. 4 at read time, as effectiveStatus() does: an active link past its expiry counts as expired.
   const effective = sql<LinkStatus>`case when ${links.status} = 'active' and ${links.expiresAt} <= ${now.toISOString()}::timestamptz then 'expired' else ${links.status}::text end`;
   const [rows, linkRows] = await Promise.all([
@@ -238,10 +243,12 @@ export async function listProvidersForStaff(db: Executor, principal: StaffPrinci
         eventsEndpoint: providers.eventsEndpoint,
       })
       .from(providers)
+      .where(providerId ? eq(providers.id, providerId) : undefined)
       .orderBy(asc(providers.nameEn)),
     db
       .select({ providerId: links.providerId, status: effective, n: count() })
       .from(links)
+      .where(providerId ? eq(links.providerId, providerId) : undefined)
       .groupBy(sql`1`, sql`2`), // by position: the status expression carries a parameter
   ]);
   return rows.map((p) => {
@@ -261,8 +268,8 @@ export type ProviderDetailDTO = ProviderDirectoryEntryDTO & {
 /** One provider with its chained connections (no customer data). */
 export async function getProviderForStaff(db: Executor, principal: StaffPrincipal, providerId: string, now: Date = new Date()): Promise<ProviderDetailDTO | null> {
   assertStaff(principal);
-  if (!UUID.test(providerId)) return null;
-  const entry = (await listProvidersForStaff(db, principal, now)).find((p) => p.id === providerId);
+  if (!isUuid(providerId)) return null;
+  const [entry] = await providerDirectory(db, now, providerId);
   if (!entry) return null;
   const [[extra], chained] = await Promise.all([
     db

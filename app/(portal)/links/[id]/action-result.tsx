@@ -1,22 +1,9 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
-import { Alert } from '@/components/ui/alert';
+import { ResultMessage } from '@/components/ui/result-message';
 import type { ActionState } from './actions';
 
-/** The result message after a change: announced, and focused so keyboard users land on it. */
+/** The result message after a change on the link page. */
 export function ActionResult({ state }: { state: ActionState }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const at = state.status === 'idle' ? 0 : state.at;
-  useEffect(() => {
-    if (at) ref.current?.focus();
-  }, [at]);
-  if (state.status === 'idle') return null;
-  return (
-    <div ref={ref} tabIndex={-1} className="outline-none" data-testid="action-result">
-      <Alert tone={state.status === 'success' ? 'success' : 'critical'} live={state.status === 'success' ? 'polite' : 'assertive'}>
-        {state.message}
-      </Alert>
-    </div>
-  );
+  return <ResultMessage state={state} testId="action-result" />;
 }

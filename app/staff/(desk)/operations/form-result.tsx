@@ -1,22 +1,9 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
-import { Alert } from '@/components/ui/alert';
+import { ResultMessage } from '@/components/ui/result-message';
 import type { FormState } from './form-state';
 
-/** The result of an operator action: announced, and focused so keyboard users land on it. */
+/** The result of an operator action on the operations page. */
 export function FormResult({ state }: { state: FormState }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const at = state.status === 'idle' ? 0 : state.at;
-  useEffect(() => {
-    if (at) ref.current?.focus();
-  }, [at]);
-  if (state.status === 'idle') return null;
-  return (
-    <div ref={ref} tabIndex={-1} className="outline-none" data-testid="operations-result">
-      <Alert tone={state.status === 'success' ? 'success' : 'critical'} live={state.status === 'success' ? 'polite' : 'assertive'}>
-        {state.message}
-      </Alert>
-    </div>
-  );
+  return <ResultMessage state={state} testId="operations-result" />;
 }

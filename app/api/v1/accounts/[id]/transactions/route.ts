@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { authorizeApiCall } from '@/lib/api/authorize';
 import { problem } from '@/lib/api/problem';
 import { parseCursor, transactionsOf } from '@/lib/api/resources';
+import { isUuid } from '@/lib/domain/ids';
 
 export const dynamic = 'force-dynamic';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const day = z.string().date();
 
 /** Art. 3.1(2) お取引明細: `from` and `to` are dates (Asia/Tokyo, `to` exclusive), newest first, cursor pagination. */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
-  const caller = await authorizeApiCall(request, ['statements'], UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000');
+  const caller = await authorizeApiCall(request, ['statements'], isUuid(id) ? id : '00000000-0000-0000-0000-000000000000');
   if (caller instanceof Response) return caller;
   const search = new URL(request.url).searchParams;
   const from = search.get('from');
