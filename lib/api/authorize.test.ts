@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { Database } from '@/lib/db/connect';
-import { accounts, customers, linkItems, links, providers } from '@/lib/db/schema';
+import { accounts, customers, linkItems, links, maintenanceWindows, providers } from '@/lib/db/schema';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { onServer, openTestDatabase } from '@/test/db';
 
@@ -71,15 +71,21 @@ async function consent(items: PermissionItem[], options: { tokenScope?: Permissi
 }
 
 /** One provider API call with a fresh DPoP proof (RFC 9449), through the real check chain. */
-async function call(linked: Pick<Linked, 'token' | 'keys'>, items: PermissionItem[], options: { path?: string; accountId?: string } = {}) {
+async function call(linked: Pick<Linked, 'token' | 'keys'>, items: PermissionItem[], options: { path?: string; accountId?: string; proof?: string; authorization?: string } = {}) {
   const url = `${ORIGIN}${options.path ?? '/api/v1/payees'}`;
-  const proof = await new SignJWT({ htm: 'GET', htu: url, jti: randomUUID(), ath: createHash('sha256').update(linked.token).digest('base64url') })
-    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: await exportJWK(linked.keys.publicKey) })
-    .setIssuedAt()
-    .sign(linked.keys.privateKey);
-  const result = await authorizeApiCall(new Request(url, { headers: { authorization: `DPoP ${linked.token}`, dpop: proof } }), items, options.accountId);
-  if (!(result instanceof Response)) return { status: 200, caller: result, body: {} as Record<string, unknown>, challenge: null };
-  return { status: result.status, caller: null, body: (await result.json()) as Record<string, unknown>, challenge: result.headers.get('www-authenticate') };
+  const proof = options.proof ?? (await signProof(linked, url));
+  const result = await authorizeApiCall(new Request(url, { headers: { authorization: options.authorization ?? `DPoP ${linked.token}`, dpop: proof } }), items, options.accountId);
+  if (!(result instanceof Response)) return { status: 200, caller: result, body: {} as Record<string, unknown>, challenge: null, retryAfter: null };
+  return { status: result.status, caller: null, body: (await result.json()) as Record<string, unknown>, challenge: result.headers.get('www-authenticate'), retryAfter: result.headers.get('retry-after') };
+}
+
+function signProof(linked: Pick<Linked, 'token' | 'keys'>, url: string): Promise<string> {
+  return exportJWK(linked.keys.publicKey).then((jwk) =>
+    new SignJWT({ htm: 'GET', htu: url, jti: randomUUID(), ath: createHash('sha256').update(linked.token).digest('base64url') })
+      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk })
+      .setIssuedAt()
+      .sign(linked.keys.privateKey),
+  );
 }
 
 function expectRefused(response: Awaited<ReturnType<typeof call>>, status: number, code: string, extra: Record<string, unknown> = {}) {
@@ -173,5 +179,38 @@ describe(`provider API checks (${onServer ? 'PostgreSQL server' : 'PGlite'})`, (
     const missing = await call(linked, ['balances'], { path: path(nowhere), accountId: nowhere });
     expect(outside.status).toBe(404);
     expect(outside.body).toEqual(missing.body);
+  });
+
+  it('accepts each DPoP proof once: the same proof again is a replay, 401 invalid_dpop_proof', async () => {
+    const linked = await consent(['payees']);
+    const proof = await signProof(linked, `${ORIGIN}/api/v1/payees`);
+    expect((await call(linked, ['payees'], { proof })).status).toBe(200);
+    const replay = await call(linked, ['payees'], { proof });
+    expectRefused(replay, 401, 'invalid-dpop-proof');
+    expect(replay.body.detail).toBe('This DPoP proof was already used.');
+  });
+
+  it('answers 503 with Retry-After during maintenance before any other check (Art. 6.1), without spending the proof', async () => {
+    const linked = await consent(['payees']);
+    const now = Date.now();
+    const [window] = await database.db
+      .insert(maintenanceWindows)
+      .values({ startsAt: new Date(now - 60_000), endsAt: new Date(now + 600_000), noteJa: '保守', noteEn: 'Maintenance', createdBy: 'test' })
+      .returning({ id: maintenanceWindows.id });
+    try {
+      const proof = await signProof(linked, `${ORIGIN}/api/v1/payees`);
+      const unavailable = await call(linked, ['payees'], { proof });
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.body).toMatchObject({ type: 'https://renkei.example/problems/maintenance', status: 503 });
+      expect(Number(unavailable.retryAfter)).toBeGreaterThan(590);
+      expect(Number(unavailable.retryAfter)).toBeLessThanOrEqual(600);
+      // even a call that would fail the first check
+      expect((await call(linked, ['payees'], { authorization: `Bearer ${linked.token}` })).status).toBe(503);
+      // the window ends: the same proof was never recorded, so it is still good once
+      await database.db.delete(maintenanceWindows).where(eq(maintenanceWindows.id, window!.id));
+      expect((await call(linked, ['payees'], { proof })).status).toBe(200);
+    } finally {
+      await database.db.delete(maintenanceWindows).where(eq(maintenanceWindows.id, window!.id));
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, or, sql } from 'drizzle-orm';
+import { preparedPerDb } from '@/lib/db/connect';
 import { accounts, linkAccounts, payees, transactions } from '@/lib/db/schema';
 import { maskAccountNumber } from '@/lib/domain/accounts';
 import type { ApiCaller } from './authorize';
@@ -15,11 +16,16 @@ export async function accountsOfLink(caller: ApiCaller) {
   return rows.map(({ accountNumber, ...a }) => ({ ...a, masked_number: maskAccountNumber(accountNumber), currency: 'JPY' }));
 }
 
-export async function balanceOf(caller: ApiCaller, accountId: string) {
-  const [row] = await caller.db
+const balanceStatement = preparedPerDb((db) =>
+  db
     .select({ id: accounts.id, type: accounts.type, balance: accounts.balance })
     .from(accounts)
-    .where(and(eq(accounts.id, accountId), eq(accounts.customerId, caller.customerId)));
+    .where(and(eq(accounts.id, sql.placeholder('accountId')), eq(accounts.customerId, sql.placeholder('customerId'))))
+    .prepare('api_balance'),
+);
+
+export async function balanceOf(caller: ApiCaller, accountId: string) {
+  const [row] = await balanceStatement(caller.db).execute({ accountId, customerId: caller.customerId });
   return row ? { account_id: row.id, type: row.type, balance: row.balance, currency: 'JPY', as_of: new Date().toISOString() } : null;
 }
 

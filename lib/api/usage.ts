@@ -11,8 +11,10 @@ type UsageState = { pending: Map<Key, number>; timer?: NodeJS.Timeout };
 const globalForUsage = globalThis as typeof globalThis & { __renkeiUsage?: UsageState };
 const state: UsageState = (globalForUsage.__renkeiUsage ??= { pending: new Map<Key, number>() });
 
+const TOKYO_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 export function tokyoDay(date: Date): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+  return TOKYO_DAY.format(date);
 }
 
 export function countAccess(db: Db, linkId: string, item: PermissionItem, at: Date = new Date()): void {

@@ -61,6 +61,25 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
 }
 
+/**
+ * A statement built once per database handle (drizzle's `.prepare()`), for hot paths: building a
+ * query with drizzle costs more than running a key lookup on it.
+ */
+export function preparedPerDb<T>(build: (db: Db) => T): (db: Db) => T {
+  const statements = new WeakMap<Db, T>();
+  return (db) => {
+    let statement = statements.get(db);
+    if (statement === undefined) statements.set(db, (statement = build(db)));
+    return statement;
+  };
+}
+
+/** The rows of `db.execute`: postgres-js returns an array, PGlite `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
 export async function ping(db: Db): Promise<void> {
   await db.execute(sql`select 1`);
 }

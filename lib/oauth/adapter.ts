@@ -1,7 +1,23 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Db } from '@/lib/db/connect';
 import { oauthRecords, providers } from '@/lib/db/schema';
+
+type Prefetched = { model: string; id: string; payload: AdapterPayload | undefined };
+// On globalThis: Next.js may load this module more than once, and every copy must see the same store.
+const globalForAdapter = globalThis as typeof globalThis & { __renkeiPrefetched?: AsyncLocalStorage<Prefetched> };
+const prefetched = (globalForAdapter.__renkeiPrefetched ??= new AsyncLocalStorage<Prefetched>());
+
+/**
+ * Runs `fn` (typically `provider.AccessToken.find(id)`) with one record already read by the caller
+ * in the same statement as its other checks: the adapter's `find` of that model and id answers
+ * with it (undefined = no such live record) instead of reading it again. oidc-provider still
+ * validates what it gets (format, iat, exp).
+ */
+export function withPrefetchedRecord<T>(record: Prefetched, fn: () => Promise<T>): Promise<T> {
+  return prefetched.run(record, fn);
+}
 
 /**
  * oidc-provider storage on the bank's database (PGlite or PostgreSQL). Clients are not stored
@@ -42,6 +58,8 @@ export function createAdapterClass(getDb: () => Promise<Db>) {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      const ready = prefetched.getStore();
+      if (ready && ready.model === this.model && ready.id === id) return ready.payload;
       if (this.model === 'Client') return findClient(await getDb(), id);
       return this.findWhere(eq(oauthRecords.id, id));
     }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from '@/lib/db/connect';
+import { rowsOf, type Executor } from '@/lib/db/connect';
 
 // Tables whose rows change on a read by design, left out of the digest: sessions (last seen),
 // the staff access log (a look-up is recorded), the OAuth store (DPoP replay records, interactions),
@@ -23,8 +23,3 @@ export async function databaseDigest(db: Executor): Promise<Record<string, strin
   return digest;
 }
 
-// postgres-js returns an array; PGlite returns { rows }.
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}

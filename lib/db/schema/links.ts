@@ -46,7 +46,12 @@ export const links = pgTable(
     // Optimistic concurrency: bumped by every change, checked by the portal's forms.
     version: integer('version').notNull().default(1),
   },
-  (t) => [unique('links_customer_provider_uq').on(t.customerId, t.providerId), index('links_provider_idx').on(t.providerId)],
+  (t) => [
+    unique('links_customer_provider_uq').on(t.customerId, t.providerId),
+    index('links_provider_idx').on(t.providerId),
+    // Every provider API call finds its link by the token's grant.
+    index('links_grant_idx').on(t.grantId),
+  ],
 );
 
 // Every item the provider requested; granted or revoked with timestamps.

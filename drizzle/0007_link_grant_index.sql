@@ -1,0 +1,1 @@
+CREATE INDEX "links_grant_idx" ON "links" USING btree ("grant_id");
