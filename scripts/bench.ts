@@ -52,7 +52,7 @@ const SETTINGS = {
   signInline: flag('sign-inline'),
   profile: flag('profile'),
   only: option('only') as DbKind | undefined,
-  /** Extra flags for the server's node, e.g. --server-node-options="--max-old-space-size=128" (recorded in the results). */
+  /** Flags for the server's node after scripts/start.sh's own, e.g. --server-node-options="--max-old-space-size=256" (recorded in the results). */
   serverNodeOptions: option('server-node-options')?.split(' ').filter(Boolean) ?? [],
 };
 if (SETTINGS.only && SETTINGS.only !== 'pglite' && SETTINGS.only !== 'postgres') throw new Error('--only is pglite or postgres');
@@ -64,6 +64,8 @@ const GOALS = {
 };
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PGLITE_DIR = 'bench';
+/** The flags scripts/start.sh gives the server's node (recorded with the results). */
+const START_NODE_OPTIONS = /NODE_OPTIONS="([^"$]*)/.exec(fs.readFileSync(path.join(ROOT, 'scripts', 'start.sh'), 'utf8'))?.[1]?.trim() ?? '';
 const RSS_SAMPLE_MS = 200;
 const UNLOADED_S = 3;
 const UNLOADED_WARMUP_S = 1;
@@ -109,9 +111,14 @@ async function startServer(kind: DbKind, databaseUrl: string | undefined, profil
   } else {
     env.DATABASE_URL = databaseUrl;
   }
-  const nodeArgs = [...SETTINGS.serverNodeOptions, ...(profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`] : [])];
-  // `next start` directly (no npm/npx wrapper), in its own process group so it can be stopped whole.
-  const child = spawn(process.execPath, [...nodeArgs, nextBin(), 'start', '--port', String(port)], {
+  // The server as `npm start` runs it (scripts/start.sh: its memory settings, then `exec node … next
+  // start`, one process), with any extra flags after those, in its own process group so it can be
+  // stopped whole.
+  const extra = [...SETTINGS.serverNodeOptions, ...(profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`] : [])];
+  delete env.NODE_OPTIONS;
+  if (extra.length > 0) env.RENKEI_NODE_ARGS = extra.join(' ');
+  else delete env.RENKEI_NODE_ARGS;
+  const child = spawn('bash', [path.join(ROOT, 'scripts', 'start.sh'), String(port)], {
     cwd: ROOT,
     env,
     detached: true,
@@ -791,7 +798,7 @@ async function main(): Promise<void> {
         'one autocannon run per route: warm-up, then the measured window, then a grace period (3 s; 1 s for one connection) on the same connections; ' +
         'req/s = responses completed in the window; latency = requests sent in the window; non-2xx/errors counted over the whole run',
       proofs: SETTINGS.signInline ? 'inline' : 'pre-signed pool',
-      serverNodeOptions: SETTINGS.serverNodeOptions.join(' ') || null,
+      serverNodeOptions: [START_NODE_OPTIONS, ...SETTINGS.serverNodeOptions].join(' ').trim() || null,
       rssSampling: `VmRSS of the next start process tree every ${RSS_SAMPLE_MS} ms, peak kept`,
     },
     goals: { throughputRatio: `≥ ${GOALS.minThroughputRatio}`, checkedP99Ms: `≤ ${GOALS.maxCheckedP99Ms}`, peakRssMb: GOALS.maxRssMb },

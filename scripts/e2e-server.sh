@@ -11,4 +11,4 @@ export RENKEI_MODE=sandbox
 export RENKEI_E2E_HOOKS=1
 # A fixed public origin, as in production: the issuer of tokens and of provider events.
 export PUBLIC_ORIGIN="http://localhost:${port}"
-exec npx next start --port "$port"
+exec bash scripts/start.sh "$port"

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
@@ -24,19 +25,34 @@ export type Database = {
 
 const migrationsFolder = path.join(process.cwd(), 'drizzle');
 
+/**
+ * PGlite's PostgreSQL settings: its defaults plus 16 MB of shared buffers instead of PostgreSQL's
+ * 128 MB, all of which is resident in the WebAssembly heap from the moment PGlite opens. The data
+ * lives in files (and the OS page cache) anyway; this database is small. docs/decisions.md 24.
+ */
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 /** Embedded PostgreSQL. `dir` null = in memory (tests). */
 export async function openPglite(dir: string | null): Promise<Database> {
   const release = dir ? acquireDirLock(dir) : () => {};
   try {
-    const client = dir ? new PGlite(dir) : new PGlite();
-    await client.waitReady;
-    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    const isNew = dir !== null && !fs.existsSync(path.join(dir, 'PG_VERSION'));
+    let client = await startPglite(dir);
+    let db = drizzlePglite(client, { schema }) as unknown as Db;
     await migratePglite(db as never, { migrationsFolder });
+    if (isNew) {
+      // A new data folder: PGlite ran initdb in extra WebAssembly instances, which the first
+      // instance keeps alive (≈ 450 MB). Reopening the folder lets them go.
+      await client.close();
+      client = await startPglite(dir);
+      db = drizzlePglite(client, { schema }) as unknown as Db;
+    }
+    const opened = client;
     return {
       db,
       kind: 'pglite',
       close: async () => {
-        await client.close();
+        await opened.close();
         release();
       },
     };
@@ -44,6 +60,13 @@ export async function openPglite(dir: string | null): Promise<Database> {
     release();
     throw error;
   }
+}
+
+async function startPglite(dir: string | null): Promise<PGlite> {
+  const options = { startParams: PGLITE_START_PARAMS };
+  const client = dir ? new PGlite(dir, options) : new PGlite(options);
+  await client.waitReady;
+  return client;
 }
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {

@@ -80,4 +80,30 @@ describe('embedded PGlite', () => {
       fs.rmSync(`${dir}.lock`, { force: true });
     }
   });
+
+  it('creates a new data folder (initdb, migrations), reopens it, and keeps its data and settings across opens', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-pglite-new-'));
+    const folder = path.join(dir, 'db');
+    try {
+      const first = await openPglite(folder);
+      try {
+        const rows = (await first.db.execute(sql`select current_setting('shared_buffers') as shared_buffers, count(*)::int as n from terms_versions`)) as unknown as { rows: { shared_buffers: string; n: number }[] };
+        expect(rows.rows[0]?.shared_buffers).toBe('16MB');
+        await first.db.execute(sql`create table kept (v text)`);
+        await first.db.execute(sql`insert into kept values ('after the reopen')`);
+      } finally {
+        await first.close();
+      }
+      expect(fs.existsSync(path.join(folder, 'PG_VERSION'))).toBe(true);
+      const again = await openPglite(folder);
+      try {
+        const kept = (await again.db.execute(sql`select v from kept`)) as unknown as { rows: { v: string }[] };
+        expect(kept.rows).toEqual([{ v: 'after the reopen' }]);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
