@@ -299,6 +299,8 @@ test('maintenance (Art. 6.1): announced before, a banner and 503 + Retry-After d
     await form.getByLabel('お客さまへのお知らせ（日本語）').fill(note);
     await form.getByLabel('お客さまへのお知らせ（英語）').fill(`${note} (en)`);
     await form.getByRole('button', { name: '登録する' }).click();
+    // This window in the list: the message alone could still be the previous window's.
+    await expect(op.getByTestId('maintenance-windows').locator('li', { hasText: note })).toHaveCount(1);
     await expect(op.getByTestId('operations-result').first()).toContainText('のメンテナンスを登録しました');
   };
   const cancel = async (note: string) => {
