@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AdapterPayload } from 'oidc-provider';
 import { preparedPerDb, type Db } from '@/lib/db/connect';
+import { storedPayload } from '@/lib/oauth/adapter';
 import type { LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 
@@ -99,11 +100,10 @@ export async function readCallState(
   });
   if (!row) throw new Error('renkei_api_call_state returned no row');
   const payload = json(row.token_payload);
-  const consumedAt = date(row.token_consumed_at);
   return {
     maintenanceEndsAt: date(row.maintenance_ends_at),
     proofFresh: row.proof_fresh === true,
-    token: payload ? ({ ...payload, ...(consumedAt ? { consumed: Math.floor(consumedAt.getTime() / 1000) } : {}) } as AdapterPayload) : undefined,
+    token: payload ? storedPayload(payload, date(row.token_consumed_at)) : undefined,
     link:
       row.link_id && row.customer_id && row.link_status && row.link_expires_at
         ? {

@@ -9,6 +9,11 @@ type Prefetched = { model: string; id: string; payload: AdapterPayload | undefin
 const globalForAdapter = globalThis as typeof globalThis & { __renkeiPrefetched?: AsyncLocalStorage<Prefetched> };
 const prefetched = (globalForAdapter.__renkeiPrefetched ??= new AsyncLocalStorage<Prefetched>());
 
+/** A stored record as oidc-provider expects it: its payload, with `consumed` (epoch seconds) once consumed. */
+export function storedPayload(payload: Record<string, unknown>, consumedAt: Date | null): AdapterPayload {
+  return { ...payload, ...(consumedAt ? { consumed: Math.floor(consumedAt.getTime() / 1000) } : {}) } as AdapterPayload;
+}
+
 /**
  * Runs `fn` (typically `provider.AccessToken.find(id)`) with one record already read by the caller
  * in the same statement as its other checks: the adapter's `find` of that model and id answers
@@ -53,8 +58,7 @@ export function createAdapterClass(getDb: () => Promise<Db>) {
         .from(oauthRecords)
         .where(and(eq(oauthRecords.model, this.model), condition, or(isNull(oauthRecords.expiresAt), gt(oauthRecords.expiresAt, new Date()))))
         .limit(1);
-      if (!row) return undefined;
-      return { ...row.payload, ...(row.consumedAt ? { consumed: Math.floor(row.consumedAt.getTime() / 1000) } : {}) } as AdapterPayload;
+      return row ? storedPayload(row.payload, row.consumedAt) : undefined;
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
