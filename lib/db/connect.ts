@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -9,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema';
+import { PgliteThread } from './pglite-client';
 import { acquireDirLock } from './pglite-lock';
 
 export type Schema = typeof schema;
@@ -26,28 +26,34 @@ export type Database = {
 const migrationsFolder = path.join(process.cwd(), 'drizzle');
 
 /**
- * PGlite's PostgreSQL settings: its defaults plus 16 MB of shared buffers instead of PostgreSQL's
- * 128 MB, all of which is resident in the WebAssembly heap from the moment PGlite opens. The data
- * lives in files (and the OS page cache) anyway; this database is small. docs/decisions.md 24.
+ * PGlite's PostgreSQL settings, added to its defaults: 16 MB of shared buffers instead of
+ * PostgreSQL's 128 MB, all of which is resident in the WebAssembly heap from the moment PGlite
+ * opens. The data lives in files (and the OS page cache) anyway; this database is small.
+ * docs/decisions.md 24.
  */
-export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+export const PGLITE_START_PARAMS = ['-c', 'shared_buffers=16MB'];
 
-/** Embedded PostgreSQL. `dir` null = in memory (tests). */
+/**
+ * Embedded PostgreSQL, on a thread of its own (`PgliteThread`, docs/decisions.md 25). `dir` null =
+ * in memory (tests).
+ */
 export async function openPglite(dir: string | null): Promise<Database> {
   const release = dir ? acquireDirLock(dir) : () => {};
+  let thread: PgliteThread | null = null;
   try {
     const isNew = dir !== null && !fs.existsSync(path.join(dir, 'PG_VERSION'));
-    let client = await startPglite(dir);
-    let db = drizzlePglite(client, { schema }) as unknown as Db;
+    thread = await PgliteThread.start(dir, PGLITE_START_PARAMS);
+    let db = drizzlePglite(thread as never, { schema }) as unknown as Db;
     await migratePglite(db as never, { migrationsFolder });
     if (isNew) {
       // A new data folder: PGlite ran initdb in extra WebAssembly instances, which the first
-      // instance keeps alive (≈ 450 MB). Reopening the folder lets them go.
-      await client.close();
-      client = await startPglite(dir);
-      db = drizzlePglite(client, { schema }) as unknown as Db;
+      // instance keeps alive (≈ 450 MB). A new thread on the folder lets them go.
+      await thread.close();
+      thread = null;
+      thread = await PgliteThread.start(dir, PGLITE_START_PARAMS);
+      db = drizzlePglite(thread as never, { schema }) as unknown as Db;
     }
-    const opened = client;
+    const opened = thread;
     return {
       db,
       kind: 'pglite',
@@ -57,16 +63,10 @@ export async function openPglite(dir: string | null): Promise<Database> {
       },
     };
   } catch (error) {
+    await thread?.close().catch(() => {});
     release();
     throw error;
   }
-}
-
-async function startPglite(dir: string | null): Promise<PGlite> {
-  const options = { startParams: PGLITE_START_PARAMS };
-  const client = dir ? new PGlite(dir, options) : new PGlite(options);
-  await client.waitReady;
-  return client;
 }
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {

@@ -106,4 +106,63 @@ describe('embedded PGlite', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('runs PostgreSQL on a thread of its own: a slow statement does not stop this thread', async () => {
+    const database = await openPglite(null);
+    try {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      try {
+        await database.db.execute(sql`select pg_sleep(0.4)`);
+      } finally {
+        clearInterval(timer);
+      }
+      // In-thread WebAssembly would hold the event loop for the whole 400 ms: no tick at all.
+      expect(ticks).toBeGreaterThanOrEqual(10);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("passes PostgreSQL's error fields across the thread, and keeps rollback and savepoint semantics", async () => {
+    const database = await openPglite(null);
+    try {
+      const { db } = database;
+      await db.execute(sql`create table once (k text primary key, n int not null)`);
+      await db.execute(sql`insert into once values ('a', 1)`);
+      const duplicate = await db.execute(sql`insert into once values ('a', 2)`).catch((error: unknown) => error);
+      expect(duplicate).toBeInstanceOf(Error);
+      const cause = (duplicate as Error).cause as Record<string, unknown>;
+      expect(cause).toMatchObject({ code: '23505', constraint: 'once_pkey', name: 'PgliteError' });
+      expect(String(cause.stack)).toContain('in the PGlite thread');
+
+      // A callback that throws: its writes are rolled back and the error reaches the caller as it was.
+      class Refused extends Error {}
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.execute(sql`update once set n = 10 where k = 'a'`);
+          throw new Refused('no');
+        }),
+      ).rejects.toBeInstanceOf(Refused);
+      // A nested transaction (savepoint) that fails leaves the outer one's work in place.
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`insert into once values ('b', 1)`);
+        await expect(tx.transaction(async (inner) => inner.execute(sql`insert into once values ('b', 2)`))).rejects.toThrow();
+        await tx.execute(sql`insert into once values ('c', 1)`);
+      });
+      const rows = (await db.execute(sql`select k, n from once order by k`)) as unknown as { rows: unknown[] };
+      expect(rows.rows).toEqual([
+        { k: 'a', n: 1 },
+        { k: 'b', n: 1 },
+        { k: 'c', n: 1 },
+      ]);
+      // Types come back as drizzle's PGlite driver expects them: timestamps as text, json parsed.
+      const typed = (await db.execute(sql`select '2026-11-26 12:00:00+00'::timestamptz as at, '{"a":[1]}'::jsonb as j`)) as unknown as { rows: { at: unknown; j: unknown }[] };
+      expect(typeof typed.rows[0]?.at).toBe('string');
+      expect(typed.rows[0]?.j).toEqual({ a: [1] });
+    } finally {
+      await database.close();
+    }
+    await expect(database.db.execute(sql`select 1`)).rejects.toMatchObject({ cause: { message: 'the PGlite thread is closed' } });
+  });
 });
