@@ -102,7 +102,22 @@ describe(`provider API checks (${onServer ? 'PostgreSQL server' : 'PGlite'})`, (
     const linked = await consent(['balances', 'payees']);
     const ok = await call(linked, ['payees']);
     expect(ok.status).toBe(200);
-    expect(ok.caller).toMatchObject({ linkId: linked.linkId, customerId: demo2.customerId, clientId: CLIENT_ID, item: 'payees' });
+    expect(ok.caller).toMatchObject({ linkId: linked.linkId, customerId: demo2.customerId, clientId: CLIENT_ID, item: 'payees', account: null });
+  });
+
+  it('hands the account asked for to the resource as the checks read it, live, in the same statement', async () => {
+    const linked = await consent(['balances']);
+    const path = `/api/v1/accounts/${ordinary}/balance`;
+    const [before] = await database.db.select({ balance: accounts.balance }).from(accounts).where(eq(accounts.id, ordinary));
+    const first = await call(linked, ['balances'], { path, accountId: ordinary });
+    expect(first.caller?.account).toEqual({ id: ordinary, type: 'ordinary', balance: before!.balance });
+    await database.db.update(accounts).set({ balance: before!.balance + 1234 }).where(eq(accounts.id, ordinary));
+    try {
+      const second = await call(linked, ['balances'], { path, accountId: ordinary });
+      expect(second.caller?.account).toEqual({ id: ordinary, type: 'ordinary', balance: before!.balance + 1234 });
+    } finally {
+      await database.db.update(accounts).set({ balance: before!.balance }).where(eq(accounts.id, ordinary));
+    }
   });
 
   it('refuses an expired access token: 401 invalid_token', async () => {

@@ -8,14 +8,17 @@ import { env } from '@/lib/env';
 import { withPrefetchedRecord } from '@/lib/oauth/adapter';
 import { getOauthProvider } from '@/lib/oauth/provider';
 import { itemsFromScope } from '@/lib/oauth/scopes';
-import { readCallState } from './call-state';
+import { readCallState, type CallState } from './call-state';
 import { DpopError, htuOf, verifyDpopProof } from './dpop';
 import { countAccess } from './usage';
 import { notFound, problem } from './problem';
 import { maintenanceInForce, retryAfterSeconds } from '@/lib/operations/maintenance';
 
-/** Who is calling, once every check has passed: a live link and the item it may use. */
-export type ApiCaller = { db: Db; linkId: string; customerId: string; clientId: string; item: PermissionItem };
+/**
+ * Who is calling, once every check has passed: a live link and the item it may use, and, for a
+ * call about one account, that account as the checks read it (in the consent, the customer's).
+ */
+export type ApiCaller = { db: Db; linkId: string; customerId: string; clientId: string; item: PermissionItem; account: CallState['account'] };
 
 const USAGE_RESOLUTION_MS = 60_000;
 
@@ -104,7 +107,7 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
   const itemLastUsedAt = granted.find((g) => g.item === item)?.lastUsedAt ?? null;
   await recordUsage(db, { linkId: link.id, item, inactivityDays: link.inactivityDays, linkLastUsedAt: link.lastUsedAt, itemLastUsedAt }, now);
   countAccess(db, link.id, item, now);
-  return { db, linkId: link.id, customerId: link.customerId, clientId: token.clientId ?? '', item };
+  return { db, linkId: link.id, customerId: link.customerId, clientId: token.clientId ?? '', item, account: accountId ? state.account : null };
 }
 
 /**

@@ -30,6 +30,11 @@ export type CallState = {
   granted: { item: PermissionItem; lastUsedAt: Date | null }[];
   /** Whether the account asked for is one of the link's accounts (false when none was asked for). */
   accountInConsent: boolean;
+  /**
+   * The account asked for, read in the same snapshot, when it is in the consent and belongs to
+   * the link's customer (else null). For the caller to use only once every check has passed.
+   */
+  account: { id: string; type: string; balance: number } | null;
 };
 
 type Row = {
@@ -46,6 +51,8 @@ type Row = {
   provider_status: string | null;
   granted: { item: PermissionItem; last_used_at: string | null }[] | string | null;
   account_in_consent: boolean;
+  account_type: string | null;
+  account_balance: number | string | null;
 };
 
 const date = (value: Date | string | null): Date | null => (value === null ? null : value instanceof Date ? value : new Date(value));
@@ -66,6 +73,8 @@ const fields = {
   provider_status: column<Row['provider_status']>('provider_status'),
   granted: column<Row['granted']>('granted'),
   account_in_consent: column<Row['account_in_consent']>('account_in_consent'),
+  account_type: column<Row['account_type']>('account_type'),
+  account_balance: column<Row['account_balance']>('account_balance'),
 };
 
 // Built and prepared once per database handle: the hot path neither builds SQL nor plans it
@@ -118,5 +127,9 @@ export async function readCallState(
         : null,
     granted: (json(row.granted) ?? []).map((g) => ({ item: g.item, lastUsedAt: date(g.last_used_at) })),
     accountInConsent: row.account_in_consent === true,
+    account:
+      call.accountId && row.account_type !== null && row.account_balance !== null
+        ? { id: call.accountId, type: row.account_type, balance: Number(row.account_balance) }
+        : null,
   };
 }
