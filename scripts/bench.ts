@@ -571,7 +571,7 @@ const cleanups = new Set<() => Promise<void>>();
 
 async function benchDatabase(kind: DbKind): Promise<DbRun> {
   let databaseUrl: string | undefined;
-  let database = 'PGlite 0.5 (embedded, in-process)';
+  let database = 'PGlite 0.5 (embedded: a worker thread of the server process)';
   if (kind === 'postgres') {
     const pg = await postgresServer();
     if ('unreachable' in pg) {
