@@ -40,8 +40,15 @@ export class PgliteThread implements Queryable {
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: Reply) => this.settle(message));
-    worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`the PGlite thread exited (code ${code})`)));
+    worker.on('error', (error) => {
+      console.error('[db] the PGlite thread failed', error);
+      this.fail(error);
+    });
+    worker.on('exit', (code) => {
+      // Every later call is refused with this error: the database is gone until a restart.
+      if (!this.closed) console.error(`[db] the PGlite thread exited unexpectedly (code ${code})`);
+      this.fail(new Error(`the PGlite thread exited (code ${code})`));
+    });
     // Idle, the thread does not keep the process alive; a call in flight does (see `call`).
     worker.unref();
   }
