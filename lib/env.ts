@@ -12,6 +12,8 @@ const schema = z.object({
   // sandbox: demo data and demo users are seeded; production: none.
   RENKEI_MODE: z.enum(['sandbox', 'production']).default('sandbox'),
   AUTH_SECRET: z.string().min(32).optional(),
+  // Seals the one-time-password secrets at rest (AES-256-GCM). Sandbox: generated into ./data.
+  TOTP_KEY: z.string().min(32).optional(),
   // The public origin (scheme://host[:port]); the OAuth issuer is <origin>/oauth. Sandbox: from the request.
   PUBLIC_ORIGIN: z.string().url().optional(),
   // Authorization server keys (production): a private JWKS (JSON) and cookie-signing keys (comma separated).

@@ -4,6 +4,7 @@ import type { Executor } from '@/lib/db/connect';
 import { credentials, customers, loginChallenges, sessions, staffCredentials, staffUsers } from '@/lib/db/schema';
 import { dummyPasswordHash, verifyPassword } from './password';
 import { checkTotp } from './totp';
+import { openTotpSecret, TotpSealError } from './totp-seal';
 
 export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCKOUT_MINUTES = 15;
@@ -132,7 +133,16 @@ export async function consumeOtp(db: Executor, customerId: string, code: string,
   const key = CREDENTIAL_KEY[realm];
   const claimed = await claimAttempt(db, realm, customerId, now);
   if (!claimed) return false;
-  const check = await checkTotp(claimed.secret, code, claimed.lastStep, now);
+  let secret: string;
+  try {
+    secret = openTotpSecret(claimed.secret, { realm, subjectId: customerId });
+  } catch (error) {
+    if (!(error instanceof TotpSealError)) throw error;
+    // Fail closed, and say why in the server's log: no code can be right for this credential.
+    console.error(`[auth] ${realm} ${customerId}: ${error.message}`);
+    return false;
+  }
+  const check = await checkTotp(secret, code, claimed.lastStep, now);
   if (!check.valid) return false; // the claimed attempt stays counted
   // Conditional update: of two requests with the same code, one wins.
   const accepted = await db

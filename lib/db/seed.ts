@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { hashPassword } from '@/lib/auth/password';
+import { opens, sealStoredTotpSecrets, sealTotpSecret, type SecretOwner } from '@/lib/auth/totp-seal';
 import { computeExpiresAt, type LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import type { AccountType } from '@/lib/domain/accounts';
@@ -68,7 +69,7 @@ async function seedStaff(db: Executor): Promise<void> {
     if (existing) continue;
     const [row] = await db.insert(staffUsers).values({ logonId: member.logonId, name: member.name, role: member.role }).returning({ id: staffUsers.id });
     if (!row) throw new Error('staff insert returned nothing');
-    await db.insert(staffCredentials).values({ staffUserId: row.id, passwordHash: await hashPassword(member.password), totpSecret: member.totpSecret });
+    await db.insert(staffCredentials).values({ staffUserId: row.id, passwordHash: await hashPassword(member.password), totpSecret: sealTotpSecret(member.totpSecret, { realm: 'staff', subjectId: row.id }) });
   }
 }
 
@@ -224,7 +225,7 @@ async function seedCustomer(db: Executor, user: (typeof DEMO_USERS)[number], ind
     })
     .returning({ id: customers.id });
   if (!customer) throw new Error('seed: customer insert failed');
-  await db.insert(credentials).values({ customerId: customer.id, passwordHash: await hashPassword(user.password), totpSecret: user.totpSecret });
+  await db.insert(credentials).values({ customerId: customer.id, passwordHash: await hashPassword(user.password), totpSecret: sealTotpSecret(user.totpSecret, { realm: 'customer', subjectId: customer.id }) });
 
   const accountIds = new Map<AccountType, string>();
   const plan: { type: AccountType; number: string; opening: number }[] = [
@@ -366,10 +367,34 @@ export async function seedDatabase(db: Db, options: { sandbox: boolean; now?: Da
     // Several processes may start at once on one PostgreSQL server: one seeds, the others wait.
     await tx.execute(sql`select pg_advisory_xact_lock(72737266)`);
     await seedTerms(tx, options.sandbox);
+    const sealed = await sealStoredTotpSecrets(tx);
+    if (sealed > 0) console.info(`[seed] sealed ${sealed} one-time-password secret(s) stored as issued`);
     if (!options.sandbox) return;
     await seedStaff(tx);
     const [existing] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.logonId, 'demo'));
-    if (existing) return;
-    await seedSandbox(tx, now);
+    if (!existing) await seedSandbox(tx, now);
+    await resealDemoSecrets(tx);
   });
+}
+
+/**
+ * Sandbox only: the demo users' published secrets, sealed again when the stored ones do not open
+ * with this checkout's key (a database kept on the PostgreSQL server while ./data/totp-key was
+ * deleted or generated anew elsewhere). Real credentials are never rewritten this way.
+ */
+async function resealDemoSecrets(db: Executor): Promise<void> {
+  const demo: { owner: SecretOwner; plain: string }[] = [];
+  for (const user of DEMO_USERS) {
+    const [row] = await db.select({ id: credentials.customerId, secret: credentials.totpSecret }).from(credentials).innerJoin(customers, eq(customers.id, credentials.customerId)).where(eq(customers.logonId, user.logonId));
+    if (row && !opens(row.secret, { realm: 'customer', subjectId: row.id })) demo.push({ owner: { realm: 'customer', subjectId: row.id }, plain: user.totpSecret });
+  }
+  for (const member of DEMO_STAFF) {
+    const [row] = await db.select({ id: staffCredentials.staffUserId, secret: staffCredentials.totpSecret }).from(staffCredentials).innerJoin(staffUsers, eq(staffUsers.id, staffCredentials.staffUserId)).where(eq(staffUsers.logonId, member.logonId));
+    if (row && !opens(row.secret, { realm: 'staff', subjectId: row.id })) demo.push({ owner: { realm: 'staff', subjectId: row.id }, plain: member.totpSecret });
+  }
+  for (const { owner, plain } of demo) {
+    const totpSecret = sealTotpSecret(plain, owner);
+    if (owner.realm === 'customer') await db.update(credentials).set({ totpSecret }).where(eq(credentials.customerId, owner.subjectId));
+    else await db.update(staffCredentials).set({ totpSecret }).where(eq(staffCredentials.staffUserId, owner.subjectId));
+  }
 }
