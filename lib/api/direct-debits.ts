@@ -48,15 +48,19 @@ export async function applyForDirectDebit(caller: ApiCaller, input: z.infer<type
   });
 }
 
-/** Art. 3.2(3): a fund movement under an active agreement of this customer. */
+/**
+ * Art. 3.2(3): a fund movement under an active agreement applied for through this same link: an
+ * agreement relayed by one provider is not another provider's to draw on, even for the same
+ * customer and an account both links share.
+ */
 export async function executeDirectDebitTransfer(caller: ApiCaller, input: z.infer<typeof directDebitTransferSchema>, idempotencyKey: string): Promise<PostOutcome> {
   return caller.db.transaction(async (tx) => {
     const finish = finisher(tx, caller, idempotencyKey);
     const [agreement] = await tx
       .select({ id: directDebitAgreements.id, accountId: directDebitAgreements.accountId, status: directDebitAgreements.status, billerName: directDebitAgreements.billerName })
       .from(directDebitAgreements)
-      .where(and(eq(directDebitAgreements.id, input.agreement_id), eq(directDebitAgreements.customerId, caller.customerId)));
-    if (!agreement || agreement.status !== 'active') return finish({ status: 422, body: problemBody(422, 'unknown-agreement', 'Unprocessable Content', 'agreement_id is not an active direct-debit agreement of this customer.') });
+      .where(and(eq(directDebitAgreements.id, input.agreement_id), eq(directDebitAgreements.customerId, caller.customerId), eq(directDebitAgreements.linkId, caller.linkId)));
+    if (!agreement || agreement.status !== 'active') return finish({ status: 422, body: problemBody(422, 'unknown-agreement', 'Unprocessable Content', 'agreement_id is not an active direct-debit agreement applied for through this link.') });
     const [account] = await tx
       .select({ id: accounts.id, balance: accounts.balance })
       .from(linkAccounts)

@@ -210,7 +210,7 @@ export function openApiDocument(origin: string): Record<string, unknown> {
       '/direct-debit/transfers': {
         post: {
           operationId: 'createDirectDebitTransfer',
-          summary: 'Fund movement under a direct-debit agreement (Art. 3.2(3))',
+          summary: 'Fund movement under a direct-debit agreement applied for through this link (Art. 3.2(3))',
           security: [{ dpop: ['direct_debit_transfers'] }],
           parameters: [idempotencyKey],
           requestBody: { required: true, content: json('DirectDebitTransferRequest', { agreement_id: '3e2d1c0b-9a8f-4e7d-b6c5-a4b3c2d1e0f9', amount: 4_321 }) },
@@ -220,7 +220,7 @@ export function openApiDocument(origin: string): Record<string, unknown> {
             '404': problem('The agreement’s account is not in the consent'),
             '409': problem('The same Idempotency-Key is in flight'),
             '413': problem('Body too large'),
-            '422': problem('Idempotency-Key reused; unknown agreement; insufficient funds'),
+            '422': problem('Idempotency-Key reused; unknown agreement, or one applied for through another link; insufficient funds'),
             ...problemResponses,
           },
         },
