@@ -5,6 +5,8 @@ import type { Database } from '@/lib/db/connect';
 import { accounts, customers, linkHistory, linkItems, links, oauthRecords, providers } from '@/lib/db/schema';
 import { DomainError } from '@/lib/domain/link-rules';
 import { onServer, openTestDatabase } from '@/test/db';
+import { stopLink } from '@/lib/links/commands';
+import { resumeLink, suspendLink } from '@/lib/operations/commands';
 import { claimConsentDecision, getConsentContext, recordConsent } from './consent';
 
 let database: Database;
@@ -83,6 +85,29 @@ describe(`consent records (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () =>
     await expect(
       recordConsent(database.db, demo2, { clientId: 'demo-provider', scope: 'balances', items: ['balances'], accountIds: [own[0]!], grantId: 'g' }),
     ).rejects.toBeInstanceOf(DomainError);
+  });
+
+  it('keeps the bank’s suspension through a stop: no new consent until the bank lifts its hold (Art. 5.2)', async () => {
+    const own = await accountIds(demo2);
+    const consent = () => recordConsent(database.db, demo2, { clientId: 'demo-provider', scope: 'balances', items: ['balances'], accountIds: [own[0]!], grantId: `g-${Math.random()}` });
+    const [provider] = await database.db.select({ id: providers.id }).from(providers).where(eq(providers.clientId, 'demo-provider'));
+    await database.db.update(links).set({ status: 'active', suspensionReason: null, suspendedVia: null }).where(and(eq(links.customerId, demo2.customerId), eq(links.providerId, provider!.id)));
+    const { linkId } = await consent();
+    const operator = { kind: 'cli', name: 'tester' } as const;
+    await suspendLink(database.db, operator, { linkId, reason: 2, note: 'test' });
+    await stopLink(database.db, demo2, { linkId });
+    expect((await getConsentContext(database.db, demo2, 'demo-provider', 'balances')).blocker).toBe('link_suspended');
+    await expect(consent()).rejects.toMatchObject({ code: 'link_not_active' });
+    const [stopped] = await database.db.select({ status: links.status }).from(links).where(eq(links.id, linkId));
+    expect(stopped!.status).toBe('revoked');
+
+    expect(await resumeLink(database.db, operator, { linkId, note: 'cleared' })).toBe('hold_lifted');
+    const [lifted] = await database.db.select({ status: links.status, reason: links.suspensionReason }).from(links).where(eq(links.id, linkId));
+    expect(lifted).toEqual({ status: 'revoked', reason: null });
+    expect((await getConsentContext(database.db, demo2, 'demo-provider', 'balances')).blocker).toBeNull();
+    expect(await consent()).toMatchObject({ linkId, renewed: true });
+    const events = await database.db.select({ event: linkHistory.event }).from(linkHistory).where(eq(linkHistory.linkId, linkId)).orderBy(linkHistory.id);
+    expect(events.map((e) => e.event).slice(-4)).toEqual(['link_suspended', 'link_revoked', 'link_hold_lifted', 'consent_renewed']);
   });
 
   it('reports a provider that is not active as unavailable', async () => {

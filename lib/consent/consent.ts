@@ -4,7 +4,7 @@ import type { Db, Executor } from '@/lib/db/connect';
 import { accounts, chainedConnections, consentDecisions, linkAccounts, linkHistory, linkItems, links, providers } from '@/lib/db/schema';
 import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
 import { DomainError } from '@/lib/domain/link-rules';
-import { computeExpiresAt, type LinkStatus } from '@/lib/domain/link-status';
+import { computeExpiresAt, hasBankHold, type LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { revokeGrantRecords } from '@/lib/oauth/adapter';
 import { itemsFromScope } from '@/lib/oauth/scopes';
@@ -70,7 +70,7 @@ export async function getConsentContext(
       .where(eq(accounts.customerId, principal.customerId))
       .orderBy(asc(accounts.type), asc(accounts.accountNumber)),
     db
-      .select({ status: links.status })
+      .select({ status: links.status, suspendedVia: links.suspendedVia })
       .from(links)
       .where(and(eq(links.customerId, principal.customerId), eq(links.providerId, provider.id))),
     getTermsOverview(db, now),
@@ -85,8 +85,8 @@ export async function getConsentContext(
     existingLinkStatus: existing[0]?.status ?? null,
     terms: terms.inForce ? { id: terms.inForce.id, revisedOn: terms.inForce.revisedOn, effectiveFrom: terms.inForce.effectiveFrom } : null,
   };
-  // The bank's suspension (Art. 5.2) is not lifted by a new consent.
-  if (context.existingLinkStatus === 'suspended') return { context, blocker: 'link_suspended' };
+  // The bank's suspension (Art. 5.2) is not lifted by a new consent, nor by stopping the link first.
+  if (existing[0] && hasBankHold(existing[0])) return { context, blocker: 'link_suspended' };
   if (offeredItems.length === 0) return { context, blocker: 'nothing_to_grant' };
   return { context, blocker: null };
 }
@@ -121,19 +121,21 @@ export async function recordConsent(db: Db, principal: CustomerPrincipal, input:
 
     const expiresAt = computeExpiresAt(now, context.provider.inactivityDays);
     const [existing] = await tx
-      .select({ id: links.id, status: links.status, grantId: links.grantId })
+      .select({ id: links.id, status: links.status, suspendedVia: links.suspendedVia, grantId: links.grantId })
       .from(links)
       .where(and(eq(links.customerId, principal.customerId), eq(links.providerId, context.provider.id)))
       .for('update');
     let linkId: string;
     if (existing) {
-      if (existing.status === 'suspended') throw new DomainError('link_not_active', 'link_suspended');
+      if (hasBankHold(existing)) throw new DomainError('link_not_active', 'link_suspended');
       if (existing.grantId) await revokeGrantRecords(tx, existing.grantId);
       await tx
         .update(links)
         .set({
           status: 'active',
           suspensionReason: null,
+          suspensionNote: null,
+          suspendedVia: null,
           termsVersionId: context.terms.id,
           consentedAt: now,
           lastUsedAt: null,

@@ -52,6 +52,15 @@ export function compareForDashboard(a: DisplayStatus, b: DisplayStatus): number 
   return ORDER[a] - ORDER[b];
 }
 
+/**
+ * Art. 5.2: a link the bank suspended and the customer (or the provider) then stopped keeps the
+ * bank's hold: a new consent does not renew it until the bank lifts the hold. A suspension that
+ * came with the provider's own (`suspended_via = 'provider'`) follows the provider instead.
+ */
+export function hasBankHold(link: { status: LinkStatus; suspendedVia: string | null }): boolean {
+  return link.status === 'suspended' || (link.status === 'revoked' && link.suspendedVia === 'link');
+}
+
 // Art. 5.2 (1)–(7): the reasons the bank may stop a link.
 export const SUSPENSION_REASONS = [1, 2, 3, 4, 5, 6, 7] as const;
 export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];

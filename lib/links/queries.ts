@@ -14,7 +14,7 @@ import {
   termsVersions,
 } from '@/lib/db/schema';
 import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
-import { displayStatus, type DisplayStatus, type LinkStatus } from '@/lib/domain/link-status';
+import { displayStatus, hasBankHold, type DisplayStatus, type LinkStatus } from '@/lib/domain/link-status';
 import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permission-items';
 import { dailyUsage, type DailyUsage } from '@/lib/api/usage';
 import { isUuid } from '@/lib/domain/ids';
@@ -56,6 +56,8 @@ export type LinkSummaryDTO = {
   status: LinkStatus;
   displayStatus: DisplayStatus;
   suspensionReason: number | null;
+  /** Stopped while the bank had it suspended: a new consent is refused until the bank lifts the hold. */
+  heldByBank: boolean;
   consentedAt: Date;
   lastUsedAt: Date | null;
   expiresAt: Date;
@@ -87,6 +89,7 @@ const linkColumns = {
   id: links.id,
   status: links.status,
   suspensionReason: links.suspensionReason,
+  suspendedVia: links.suspendedVia,
   consentedAt: links.consentedAt,
   lastUsedAt: links.lastUsedAt,
   expiresAt: links.expiresAt,
@@ -172,6 +175,7 @@ function assemble(
     status: row.status,
     displayStatus: displayStatus(row, now),
     suspensionReason: row.suspensionReason,
+    heldByBank: row.status === 'revoked' && hasBankHold(row),
     consentedAt: row.consentedAt,
     lastUsedAt: row.lastUsedAt,
     expiresAt: row.expiresAt,

@@ -2,7 +2,7 @@ import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import type { OperatorActor } from '@/lib/auth/types';
 import type { Db, Executor } from '@/lib/db/connect';
 import { chainedConnections, customers, disclosures, linkHistory, links, maintenanceWindows, operationsLog, providers, termsVersions } from '@/lib/db/schema';
-import { FINAL_STATUSES, SUSPENSION_REASONS, type LinkStatus, type SuspensionReason } from '@/lib/domain/link-status';
+import { FINAL_STATUSES, hasBankHold, SUSPENSION_REASONS, type LinkStatus, type SuspensionReason } from '@/lib/domain/link-status';
 import { enqueueProviderEvent } from '@/lib/events/outbox';
 import { revokeGrantRecords } from '@/lib/oauth/adapter';
 import type { TermsDocument } from '@/lib/terms/types';
@@ -46,14 +46,25 @@ export async function suspendLink(db: Db, actor: OperatorActor, input: { linkId:
   });
 }
 
-/** The bank lifts a suspension. Refused while the provider itself is suspended or ended. */
-export async function resumeLink(db: Db, actor: OperatorActor, input: { linkId: string; note: string }, now: Date = new Date()) {
+/**
+ * The bank lifts a suspension. Refused while the provider itself is suspended or ended. On a link
+ * stopped while the bank held it (revoked, still held: `hasBankHold`), it lifts the hold only: the
+ * link stays stopped, and the customer may consent to the provider again.
+ */
+export async function resumeLink(db: Db, actor: OperatorActor, input: { linkId: string; note: string }, now: Date = new Date()): Promise<'resumed' | 'hold_lifted'> {
   return db.transaction(async (tx) => {
     const link = await lockLink(tx, input.linkId);
+    if (link.status === 'revoked' && hasBankHold(link)) {
+      await tx.update(links).set({ suspensionReason: null, suspensionNote: null, suspendedVia: null, version: sql`${links.version} + 1` }).where(eq(links.id, link.id));
+      await linkHistoryRow(tx, actor, link.id, 'link_hold_lifted', { note: input.note }, now);
+      await logOperation(tx, actor, 'link.lift_hold', { type: 'link', id: link.id }, { note: input.note }, now);
+      return 'hold_lifted';
+    }
     if (link.status !== 'suspended') throw new OperationError('not_suspended');
     if (link.providerStatus !== 'active') throw new OperationError('provider_not_active');
     await resumeLinkRow(tx, actor, link.id, link.providerId, input.note, now);
     await logOperation(tx, actor, 'link.resume', { type: 'link', id: link.id }, { note: input.note }, now);
+    return 'resumed';
   });
 }
 
@@ -69,7 +80,7 @@ async function resumeLinkRow(tx: Executor, actor: OperatorActor, linkId: string,
 async function lockLink(tx: Executor, linkId: string) {
   if (!isUuid(linkId)) throw new OperationError('not_found');
   const [link] = await tx
-    .select({ id: links.id, status: links.status, providerId: links.providerId, providerStatus: providers.status })
+    .select({ id: links.id, status: links.status, suspendedVia: links.suspendedVia, providerId: links.providerId, providerStatus: providers.status })
     .from(links)
     .innerJoin(providers, eq(providers.id, links.providerId))
     .where(eq(links.id, linkId))

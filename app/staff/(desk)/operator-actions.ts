@@ -33,8 +33,12 @@ const reason = z.coerce
   .int()
   .refine((n): n is SuspensionReason => (SUSPENSION_REASONS as readonly number[]).includes(n));
 
-type Kind = 'linkSuspend' | 'linkResume' | 'providerSuspend' | 'providerResume' | 'providerTerminate' | 'chainedStop';
+class Done {
+  constructor(readonly kind: Kind) {}
+}
+type Kind = 'linkSuspend' | 'linkResume' | 'linkHoldLifted' | 'providerSuspend' | 'providerResume' | 'providerTerminate' | 'chainedStop';
 
+/** `act` may name the result message itself by returning a `Done` (one action, two outcomes); else `kind`'s. */
 async function run(kind: Kind, formData: FormData, needsReason: boolean, act: (input: { target: string; note: string; reason: SuspensionReason }) => Promise<unknown>): Promise<OperatorActionState> {
   const t = await getTranslations('staff.actions');
   const values = { note: String(formData.get('note') ?? ''), reason: String(formData.get('reason') ?? '') };
@@ -50,8 +54,10 @@ async function run(kind: Kind, formData: FormData, needsReason: boolean, act: (i
       fieldErrors: { note: parsedNote.success ? undefined : t('noteRequired'), reason: parsedReason.success ? undefined : t('reasonRequired') },
     };
   }
+  let done: Kind = kind;
   try {
-    await act({ target: target.data, note: parsedNote.data, reason: parsedReason.data });
+    const result = await act({ target: target.data, note: parsedNote.data, reason: parsedReason.data });
+    if (result instanceof Done) done = result.kind;
   } catch (error) {
     if (error instanceof OperationError) return { status: 'error', message: t(`errors.${error.code}`), at: Date.now(), values };
     const ref = randomUUID().slice(0, 8);
@@ -59,7 +65,7 @@ async function run(kind: Kind, formData: FormData, needsReason: boolean, act: (i
     return { status: 'error', message: t('errors.unexpected', { ref }), at: Date.now(), values };
   }
   revalidatePath('/staff', 'layout');
-  return { status: 'success', message: t(`done.${kind}`), at: Date.now() };
+  return { status: 'success', message: t(`done.${done}`), at: Date.now() };
 }
 
 export async function suspendLinkAction(_prev: OperatorActionState, formData: FormData): Promise<OperatorActionState> {
@@ -69,7 +75,7 @@ export async function suspendLinkAction(_prev: OperatorActionState, formData: Fo
 
 export async function resumeLinkAction(_prev: OperatorActionState, formData: FormData): Promise<OperatorActionState> {
   const operator = await requireOperator();
-  return run('linkResume', formData, false, async (i) => resumeLink(await getDb(), operator, { linkId: i.target, note: i.note }));
+  return run('linkResume', formData, false, async (i) => new Done((await resumeLink(await getDb(), operator, { linkId: i.target, note: i.note })) === 'hold_lifted' ? 'linkHoldLifted' : 'linkResume'));
 }
 
 export async function suspendProviderAction(_prev: OperatorActionState, formData: FormData): Promise<OperatorActionState> {

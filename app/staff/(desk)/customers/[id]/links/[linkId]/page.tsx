@@ -56,6 +56,11 @@ export default async function StaffLinkPage({ params }: { params: Promise<{ id: 
             {ts('reasonShown', { reason: link.suspensionReason ?? '-', text: t(`suspension.${suspensionReasonKey(link.suspensionReason)}`) })}
           </Alert>
         ) : null}
+        {link.heldByBank ? (
+          <Alert tone="critical">
+            {ts('holdNotice')} {ts('reasonShown', { reason: link.suspensionReason ?? '-', text: t(`suspension.${suspensionReasonKey(link.suspensionReason)}`) })}
+          </Alert>
+        ) : null}
         <dl className="tabular grid gap-x-6 gap-y-2 border-t border-line pt-4 text-sm sm:grid-cols-2">
           <div>
             <dt className="text-ink-muted">{t('link.consentedOn')}</dt>
@@ -89,14 +94,18 @@ export default async function StaffLinkPage({ params }: { params: Promise<{ id: 
               danger
               disabledReason={link.status === 'active' ? null : ts('suspendNotApplicable')}
             />
-            <OperatorAction
-              action={resumeLinkAction}
-              target={link.id}
-              label={ts('resume')}
-              title={ts('resumeTitle', { provider: name })}
-              body={ts('resumeBody')}
-              disabledReason={link.status === 'suspended' ? null : ts('resumeNotApplicable')}
-            />
+            {link.heldByBank ? (
+              <OperatorAction action={resumeLinkAction} target={link.id} label={ts('liftHold')} title={ts('holdTitle', { provider: name })} body={ts('holdBody')} disabledReason={null} />
+            ) : (
+              <OperatorAction
+                action={resumeLinkAction}
+                target={link.id}
+                label={ts('resume')}
+                title={ts('resumeTitle', { provider: name })}
+                body={ts('resumeBody')}
+                disabledReason={link.status === 'suspended' ? null : ts('resumeNotApplicable')}
+              />
+            )}
           </Card>
         </Section>
       ) : null}
