@@ -353,6 +353,14 @@ test('concurrent POSTs with one Idempotency-Key run once: one 201, the others re
   await expect(page.getByTestId('history').locator('li').filter({ hasText: '7,531円' })).toHaveCount(1);
 });
 
+test('a path the API does not have: 404 problem+json, whatever the method', async ({ request }) => {
+  for (const response of [await request.get('/api/v1/nope'), await request.post('/api/v1/accounts/x/nope', { data: {} })]) {
+    expect(response.status()).toBe(404);
+    expect(response.headers()['content-type']).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ type: 'https://renkei.example/problems/not-found', status: 404 });
+  }
+});
+
 test('the response check against the OpenAPI document can fail: wrong bodies, statuses and content types are rejected', async ({ request }) => {
   const doc = (await (await request.get('/api/v1/openapi.json')).json()) as OpenApiDocument;
   expect(doc.openapi).toBe('3.1.0');

@@ -75,6 +75,8 @@ const problemSchema = z
     errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
     // 503 maintenance (Art. 6.1): when the window ends (Retry-After gives the seconds).
     maintenance_ends_at: z.string().datetime().optional(),
+    // 500 internal-error: quote it to the bank; the same reference is in the bank's log.
+    reference: z.string().optional(),
   })
   .passthrough();
 
@@ -92,6 +94,7 @@ const problemResponses = {
     ...problem('Maintenance (Art. 6.1): the service is unavailable until the window ends; checked before anything else'),
     headers: { 'Retry-After': { description: 'seconds until the maintenance window ends', schema: { type: 'integer', minimum: 1 } } },
   },
+  '500': problem('An unexpected failure at the bank; the body carries a `reference` for the bank’s support. An instruction that failed this way was not carried out and may be sent again with the same Idempotency-Key'),
 };
 const accountParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid', examples: ['6b0f1c9e-2a47-4d3b-9e85-1f2c3a4b5d6e'] }, description: 'an account id from GET /accounts' }];
 const json = (ref: string, example?: Record<string, unknown>) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` }, ...(example ? { example } : {}) } });

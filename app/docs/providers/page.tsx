@@ -60,6 +60,7 @@ const ERRORS = [
   { status: '413', code: 'body-too-large' },
   { status: '422', code: 'idempotency-key-reused' },
   { status: '422', code: 'business' },
+  { status: '500', code: 'internal-error' },
   { status: '503', code: 'maintenance', header: 'Retry-After' },
 ] as const;
 

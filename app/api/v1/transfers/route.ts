@@ -1,9 +1,10 @@
+import { apiRoute } from '@/lib/api/problem';
 import { handleIdempotentPost } from '@/lib/api/idempotent-post';
 import { executeTransfer, transferRequestSchema } from '@/lib/api/transfers';
 
 export const dynamic = 'force-dynamic';
 
 /** Art. 3.2(1) 振込: POST with an Idempotency-Key. */
-export function POST(request: Request): Promise<Response> {
+export const POST = apiRoute(async (request: Request): Promise<Response> => {
   return handleIdempotentPost(request, ['transfers'], transferRequestSchema, executeTransfer);
-}
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authorizeApiCall } from '@/lib/api/authorize';
-import { problem } from '@/lib/api/problem';
+import { apiRoute, problem } from '@/lib/api/problem';
 import { parseCursor, transactionsOf } from '@/lib/api/resources';
 import { isUuid } from '@/lib/domain/ids';
 
@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 const day = z.string().date();
 
 /** Art. 3.1(2) お取引明細: `from` and `to` are dates (Asia/Tokyo, `to` exclusive), newest first, cursor pagination. */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+export const GET = apiRoute(async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
   const { id } = await params;
   const caller = await authorizeApiCall(request, ['statements'], isUuid(id) ? id : '00000000-0000-0000-0000-000000000000');
   if (caller instanceof Response) return caller;
@@ -26,4 +26,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     cursor: cursor ?? undefined,
   });
   return Response.json(result, { headers: { 'Cache-Control': 'no-store' } });
-}
+});
