@@ -104,6 +104,9 @@ test('reads accounts, balances and payees with a DPoP-bound token; the customer 
     }, { timeout: 30_000, intervals: [2_000] })
     .toBe(4); // accounts, balance, payees ×2
   await expectNoAxeViolations(page);
+  // statements were declined: the chained connection that would receive them receives nothing now
+  await expect(page.locator('section[aria-labelledby="chained-title"]')).toContainText('デモ分析サービス');
+  await expect(page.locator('section[aria-labelledby="chained-title"]')).toContainText('現在はありません（受け取る項目をいずれも提供していません）');
 
   // revoking an item in the portal is in force for the very next call
   await page.getByRole('switch', { name: '登録済の振込先', exact: true }).click();
@@ -260,6 +263,15 @@ test('statements page newest first with a cursor and a date range; bad parameter
   expect((await api.get(`/api/v1/accounts/${ordinary}/transactions?cursor=garbage`)).status).toBe(400);
 });
 
+test('a transfers-only provider can list the accounts in the consent (to debit one); payees alone cannot', async ({ page }) => {
+  const transfersOnly = await link(page, 'payees transfers');
+  const listed = await provider(transfersOnly.session, transfersOnly.accessToken).get('/api/v1/accounts');
+  expect(listed.status).toBe(200);
+  expect((listed.body.accounts as { type: string }[]).map((a) => a.type)).toEqual(['ordinary', 'time']);
+  const payeesOnly = await link(page, 'payees');
+  expectChallenge(await provider(payeesOnly.session, payeesOnly.accessToken).get('/api/v1/accounts'), 'insufficient_scope', 'insufficient-scope');
+});
+
 test('transfers are validated, idempotent, debit the account and show in the link history', async ({ page }) => {
   const { session, accessToken } = await link(page, 'balances payees transfers');
   const api = provider(session, accessToken);
@@ -381,7 +393,7 @@ test('the response check against the OpenAPI document can fail: wrong bodies, st
   const { as_of: _missing, ...withoutAsOf } = balance;
   expect(check(200, withoutAsOf)).not.toEqual([]); // required
   expect(check(200, balance, 'text/html')).not.toEqual([]); // content type
-  expect(check(500, balance)).not.toEqual([]); // undocumented status
+  expect(check(418, balance)).not.toEqual([]); // undocumented status
   expect(check(404, { title: 'Not Found' }, 'application/problem+json')).not.toEqual([]); // a problem needs type, status, detail
   expect(check(200, {}, 'application/json', '/api/v1/accounts')).not.toEqual([]); // the list is required
   expect(check(200, { accounts: [{ id }] }, 'application/json', '/api/v1/accounts')).not.toEqual([]); // $ref into components is followed

@@ -149,7 +149,8 @@ export function openApiDocument(origin: string): Record<string, unknown> {
         get: {
           operationId: 'listAccounts',
           summary: 'Accounts in the consent',
-          security: [{ dpop: ['balances'] }, { dpop: ['statements'] }],
+          description: 'Any one of these items lets a provider list the accounts the customer put in the consent (a transfers-only provider needs the id of the account to debit).',
+          security: [{ dpop: ['balances'] }, { dpop: ['statements'] }, { dpop: ['transfers'] }, { dpop: ['direct_debit_applications'] }, { dpop: ['direct_debit_transfers'] }],
           responses: { '200': { description: 'OK', content: list('accounts', 'Account') }, ...problemResponses },
         },
       },

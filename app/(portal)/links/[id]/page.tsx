@@ -42,6 +42,7 @@ export default async function LinkPage({ params }: Params) {
   const inForce = link.displayStatus === 'active' || link.displayStatus === 'expiring_soon';
   const date = (d: Date) => format.dateTime(d, 'date');
   const dateTime = (d: Date) => format.dateTime(d, 'dateTime');
+  const sharedNow = new Set(link.items.filter((i) => i.granted).map((i) => i.item));
 
   function blockerFor(item: PermissionItem, granted: boolean): string | null {
     const code = granted
@@ -180,7 +181,15 @@ export default async function LinkPage({ params }: Params) {
                     <dt className="text-ink-muted">{t('link.chainedPurpose')}</dt>
                     <dd>{locale === 'en' ? c.purposeEn : c.purposeJa}</dd>
                     <dt className="text-ink-muted">{t('link.chainedItems')}</dt>
-                    <dd>{c.items.map((i) => t(`items.${i}.name`)).join(locale === 'en' ? ', ' : '、')}</dd>
+                    {/* Only what the provider can read now can flow on: the declared items the customer shares. */}
+                    <dd>
+                      {c.items.some((i) => sharedNow.has(i))
+                        ? c.items
+                            .filter((i) => sharedNow.has(i))
+                            .map((i) => t(`items.${i}.name`))
+                            .join(locale === 'en' ? ', ' : '、')
+                        : t('link.chainedItemsNone')}
+                    </dd>
                   </dl>
                   {c.bankStopRequestedAt ? (
                     <Alert tone="info">{t('link.bankStopRequested', { date: dateTime(c.bankStopRequestedAt), provider: name })}</Alert>
