@@ -14,6 +14,7 @@ import {
   operationsLog,
   providerEvents,
   providers,
+  staffAccessLog,
   staffUsers,
   termsVersions,
 } from '@/lib/db/schema';
@@ -324,8 +325,12 @@ describe(`operator commands (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () 
       const [row] = await database.db.select().from(disclosures).where(eq(disclosures.id, id));
       expect(row).toMatchObject({ providerId: kakeibo, information: '2026年11月の普通預金お取引明細', reason: 3, disclosedAt, note: '調査番号 A-1', recordedBy: operator.staffUserId });
       expect(await lastOperation()).toMatchObject({ action: 'disclosure.record', targetType: 'disclosure', targetId: id, detail: { reason: 3, providerId: kakeibo } });
-      const [listed] = await listRecentDisclosures(database.db, readOnlyStaff);
+      const shownAt = new Date();
+      const [listed] = await listRecentDisclosures(database.db, readOnlyStaff, 20, shownAt);
       expect(listed).toMatchObject({ id, customer: { customerNumber: '1000001' }, provider: { nameJa: 'かけいぼプラス' }, reason: 3, recordedBy: { kind: 'staff', name: operator.name } });
+      // Showing a customer number is a look-up of that customer, recorded (SPEC §5).
+      const recorded = await database.db.select({ customerId: staffAccessLog.customerId, view: staffAccessLog.view }).from(staffAccessLog).where(and(eq(staffAccessLog.staffUserId, readOnlyStaff.staffUserId), eq(staffAccessLog.at, shownAt)));
+      expect(recorded).toContainEqual({ customerId: listed!.customer.id, view: 'disclosures' });
     });
 
     it('validates the customer, provider, reason (1)–(4), information and date', async () => {

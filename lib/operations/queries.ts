@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { StaffPrincipal } from '@/lib/auth/types';
-import type { Executor } from '@/lib/db/connect';
+import type { Db, Executor } from '@/lib/db/connect';
 import { customers, disclosures, maintenanceWindows, operationsLog, providers, staffUsers } from '@/lib/db/schema';
+import { recordLookup } from '@/lib/staff/queries';
 
 // Read-only views for the operator console (Art. 5.2, 6.1, 7, 9). Each takes the acting member of
-// staff and refuses anything else (the data layer decides, not only the page). They show no
-// customer data beyond a customer number, so no staff look-up is recorded here; the customer
-// page they link to records its own (SPEC §5).
+// staff and refuses anything else (the data layer decides, not only the page). The only customer
+// data they show is the customer number of a disclosure, and showing it is recorded as a look-up
+// of that customer (docs/decisions.md 18, SPEC §5); the customer page they link to records its own.
 
 function assertStaff(principal: StaffPrincipal): void {
   if (principal.kind !== 'staff') throw new Error('Staff only');
@@ -78,9 +79,16 @@ export type DisclosureRowDTO = {
   recordedAt: Date;
 };
 
-/** The latest disclosures, newest first (by when they were disclosed). */
-export async function listRecentDisclosures(db: Executor, principal: StaffPrincipal, limit = 20): Promise<DisclosureRowDTO[]> {
+/**
+ * The latest disclosures, newest first (by when they were disclosed). Each customer they show (by
+ * customer number) is customer data seen by staff: recorded in the access log, as a look-up is.
+ */
+export async function listRecentDisclosures(db: Db, principal: StaffPrincipal, limit = 20, now: Date = new Date()): Promise<DisclosureRowDTO[]> {
   assertStaff(principal);
+  return db.transaction((tx) => readRecentDisclosures(tx, principal, limit, now));
+}
+
+async function readRecentDisclosures(db: Executor, principal: StaffPrincipal, limit: number, now: Date): Promise<DisclosureRowDTO[]> {
   const rows = await db
     .select({
       id: disclosures.id,
@@ -103,6 +111,7 @@ export async function listRecentDisclosures(db: Executor, principal: StaffPrinci
     .leftJoin(staffUsers, staffByActor(disclosures.recordedBy))
     .orderBy(desc(disclosures.disclosedAt), desc(disclosures.recordedAt))
     .limit(clamp(limit, 1, 200));
+  for (const customerId of new Set(rows.map((r) => r.customerId))) await recordLookup(db, principal, customerId, 'disclosures', null, now);
   return rows.map((r) => ({
     id: r.id,
     customer: { id: r.customerId, customerNumber: r.customerNumber },

@@ -17,10 +17,10 @@ function assertStaff(principal: StaffPrincipal): void {
   if (principal.kind !== 'staff') throw new Error('Staff only');
 }
 
-export type StaffView = 'search' | 'customer' | 'link';
+export type StaffView = 'search' | 'customer' | 'link' | 'disclosures';
 
 /** Records the look-up and returns the branded read scope for that customer. */
-async function recordLookup(tx: Executor, principal: StaffPrincipal, customerId: string, view: StaffView, linkId: string | null, now: Date): Promise<StaffLookup> {
+export async function recordLookup(tx: Executor, principal: StaffPrincipal, customerId: string, view: StaffView, linkId: string | null, now: Date): Promise<StaffLookup> {
   await tx.insert(staffAccessLog).values({ staffUserId: principal.staffUserId, customerId, view, linkId, at: now });
   return { kind: 'staff-lookup', customerId, staffUserId: principal.staffUserId } as StaffLookup;
 }

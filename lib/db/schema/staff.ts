@@ -40,7 +40,7 @@ export const staffAccessLog = pgTable(
       .notNull()
       .references(() => customers.id),
     linkId: uuid('link_id').references(() => links.id),
-    view: text('view').notNull(), // 'customer' | 'link'
+    view: text('view').notNull(), // StaffView: 'search' | 'customer' | 'link' | 'disclosures'
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('staff_access_log_customer_idx').on(t.customerId, t.at)],
