@@ -51,6 +51,26 @@ describe('provider registration (SPEC §7)', () => {
     expect(() => parseRegistration(chained, true)).toThrow(/direct_debit_transfers not in permitted_items/);
   });
 
+  it('takes the client-assertion algorithm from the keys, and refuses keys that cannot sign it', () => {
+    const bare = clone();
+    delete bare.token_endpoint_auth_signing_alg;
+    expect(parseRegistration(bare, true).token_endpoint_auth_signing_alg).toBe('ES256'); // an EC P-256 key, not the PS256 default
+    const mismatch = clone();
+    mismatch.token_endpoint_auth_signing_alg = 'PS256';
+    expect(() => parseRegistration(mismatch, true)).toThrow(/PS256 needs a matching key in jwks \(the keys sign ES256\)/);
+    const weakRsa = clone();
+    weakRsa.jwks = { keys: [{ kty: 'RSA', e: 'AQAB', n: Buffer.alloc(128, 1).toString('base64url') }] };
+    delete weakRsa.token_endpoint_auth_signing_alg;
+    expect(() => parseRegistration(weakRsa, true)).toThrow(/at least 2048 bits \(got 1024\)/);
+    const otherCurve = clone();
+    (otherCurve.jwks as { keys: Record<string, unknown>[] }).keys[0]!.crv = 'P-384';
+    expect(() => parseRegistration(otherCurve, true)).toThrow(/P-256/);
+    const mixed = clone();
+    delete mixed.token_endpoint_auth_signing_alg;
+    (mixed.jwks as { keys: Record<string, unknown>[] }).keys.push({ kty: 'OKP', crv: 'Ed25519', x: Buffer.alloc(32, 2).toString('base64url') });
+    expect(() => parseRegistration(mixed, true)).toThrow(/required when jwks holds keys for several algorithms/);
+  });
+
   it('registers from the command line and prints the client_id; a second run with the same id is refused', async () => {
     const name = `register-test-${process.pid}-${Date.now()}`;
     const file = path.join(os.tmpdir(), `${name}.json`);

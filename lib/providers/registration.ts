@@ -81,8 +81,42 @@ export function parseRegistration(input: unknown, sandbox: boolean): ProviderReg
     if (notPermitted.length > 0) extra.push(`renkei.chained_connections.${index}.items: ${notPermitted.join(', ')} not in permitted_items`);
     if (!c.purpose && !c.purpose_ja) extra.push(`renkei.chained_connections.${index}: purpose (or purpose_ja) is required`);
   }
+  const alg = signingAlg(r, extra);
   if (extra.length > 0) throw new RegistrationError(extra);
-  return r;
+  return { ...r, token_endpoint_auth_signing_alg: alg };
+}
+
+type SigningAlg = NonNullable<ProviderRegistration['token_endpoint_auth_signing_alg']>;
+type PublicJwk = ProviderRegistration['jwks']['keys'][number] & { crv?: unknown; n?: unknown };
+
+/** The algorithm a key can sign client assertions with here (FAPI 2.0: PS256, ES256, EdDSA), or why not. */
+function algOfKey(key: PublicJwk): SigningAlg | string {
+  if (key.kty === 'EC') return key.crv === 'P-256' ? 'ES256' : `an EC key must be on P-256 for ES256 (got ${String(key.crv)})`;
+  if (key.kty === 'OKP') return key.crv === 'Ed25519' ? 'EdDSA' : `an OKP key must be Ed25519 for EdDSA (got ${String(key.crv)})`;
+  const bits = typeof key.n === 'string' ? Buffer.from(key.n, 'base64url').length * 8 : 0;
+  return bits >= 2048 ? 'PS256' : `an RSA key must have a modulus of at least 2048 bits (got ${bits})`;
+}
+
+/**
+ * The client-assertion algorithm, checked against the keys: the one registered, which some key
+ * must be able to sign with; or, when none is given, the one algorithm the keys all imply (so an
+ * EC-only provider does not end up required to sign PS256). Problems are added to `issues`.
+ */
+function signingAlg(r: ProviderRegistration, issues: string[]): SigningAlg | undefined {
+  const perKey = r.jwks.keys.map((k, index) => ({ index, alg: algOfKey(k as PublicJwk), declared: k.alg }));
+  for (const k of perKey) {
+    if (!['PS256', 'ES256', 'EdDSA'].includes(k.alg)) issues.push(`jwks.keys.${k.index}: ${k.alg}`);
+    else if (k.declared !== undefined && k.declared !== k.alg) issues.push(`jwks.keys.${k.index}.alg: ${k.declared} does not fit this key (${k.alg})`);
+  }
+  const usable = [...new Set(perKey.map((k) => k.alg).filter((a): a is SigningAlg => a === 'PS256' || a === 'ES256' || a === 'EdDSA'))];
+  if (r.token_endpoint_auth_signing_alg) {
+    if (usable.length > 0 && !usable.includes(r.token_endpoint_auth_signing_alg)) {
+      issues.push(`token_endpoint_auth_signing_alg: ${r.token_endpoint_auth_signing_alg} needs a matching key in jwks (the keys sign ${usable.join(', ')})`);
+    }
+    return r.token_endpoint_auth_signing_alg;
+  }
+  if (usable.length > 1) issues.push(`token_endpoint_auth_signing_alg: required when jwks holds keys for several algorithms (${usable.join(', ')})`);
+  return usable.length === 1 ? usable[0] : undefined;
 }
 
 /** Registers a provider and its chained connections; returns its client_id. */
