@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { Database } from '@/lib/db/connect';
-import { accounts, customers, linkItems, links, maintenanceWindows, providers } from '@/lib/db/schema';
+import { accounts, customers, linkItems, links, maintenanceWindows, oauthRecords, providers } from '@/lib/db/schema';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { onServer, openTestDatabase } from '@/test/db';
 
@@ -103,6 +103,35 @@ describe(`provider API checks (${onServer ? 'PostgreSQL server' : 'PGlite'})`, (
     const ok = await call(linked, ['payees']);
     expect(ok.status).toBe(200);
     expect(ok.caller).toMatchObject({ linkId: linked.linkId, customerId: demo2.customerId, clientId: CLIENT_ID, item: 'payees', account: null });
+  });
+
+  it('a link in use carries its grant and refresh token forward to its own new expiry (Art. 4)', async () => {
+    const linked = await consent(['balances']);
+    const client = await oauth.Client.find(CLIENT_ID);
+    const refresh = new oauth.RefreshToken({ accountId: demo2.customerId, client: client!, grantId: linked.grantId, gty: 'authorization_code', scope: 'balances', expiresIn: 3600 } as never);
+    const refreshId = await refresh.save();
+    await database.db.update(links).set({ lastUsedAt: null }).where(eq(links.id, linked.linkId));
+    expect((await call(linked, ['balances'])).status).toBe(200);
+    const [link] = await database.db.select({ expiresAt: links.expiresAt }).from(links).where(eq(links.id, linked.linkId));
+    const exp = Math.floor(link!.expiresAt.getTime() / 1000);
+    expect(exp - Date.now() / 1000).toBeGreaterThan(80 * 86_400); // the demo provider's 90 days, from now
+    const records = await database.db.select({ model: oauthRecords.model, id: oauthRecords.id, expiresAt: oauthRecords.expiresAt, payload: oauthRecords.payload }).from(oauthRecords);
+    const mine = records.filter((r) => (r.model === 'Grant' && r.id === linked.grantId) || (r.model === 'RefreshToken' && r.id === refreshId));
+    expect(mine.map((r) => r.model).sort()).toEqual(['Grant', 'RefreshToken']);
+    // The refresh token (issued for an hour) now lives as long as the link; the grant at least as long.
+    for (const r of mine) {
+      if (r.model === 'RefreshToken') {
+        expect(r.expiresAt?.getTime()).toBe(link!.expiresAt.getTime());
+        expect(r.payload.exp).toBe(exp);
+      } else {
+        expect(r.expiresAt!.getTime()).toBeGreaterThanOrEqual(link!.expiresAt.getTime());
+        expect(r.payload.exp as number).toBeGreaterThanOrEqual(exp);
+      }
+    }
+    // oidc-provider itself sees the refresh token alive until then
+    const found = await oauth.RefreshToken.find(refreshId);
+    expect(found?.exp).toBe(exp);
+    expect(found?.isExpired).toBe(false);
   });
 
   it('hands the account asked for to the resource as the checks read it, live, in the same statement', async () => {

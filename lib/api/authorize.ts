@@ -5,7 +5,7 @@ import { linkItems, links } from '@/lib/db/schema';
 import { computeExpiresAt, effectiveStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { env } from '@/lib/env';
-import { withPrefetchedRecord } from '@/lib/oauth/adapter';
+import { extendGrantRecords, withPrefetchedRecord } from '@/lib/oauth/adapter';
 import { getOauthProvider } from '@/lib/oauth/provider';
 import { itemsFromScope } from '@/lib/oauth/scopes';
 import { readCallState, type CallState } from './call-state';
@@ -105,28 +105,34 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
   if (!item) return problem(403, 'Forbidden', `This call needs one of: ${items.join(', ')}.`, { challenge: 'insufficient_scope', code: 'insufficient-scope' });
   if (accountId && !state.accountInConsent) return notFound();
   const itemLastUsedAt = granted.find((g) => g.item === item)?.lastUsedAt ?? null;
-  await recordUsage(db, { linkId: link.id, item, inactivityDays: link.inactivityDays, linkLastUsedAt: link.lastUsedAt, itemLastUsedAt }, now);
+  await recordUsage(db, { linkId: link.id, grantId: token.grantId ?? null, item, inactivityDays: link.inactivityDays, linkLastUsedAt: link.lastUsedAt, itemLastUsedAt }, now);
   countAccess(db, link.id, item, now);
   return { db, linkId: link.id, customerId: link.customerId, clientId: token.clientId ?? '', item, account: accountId ? state.account : null };
 }
 
 /**
- * Art. 4: last use extends the link. Written at most once a minute per link and per item: the
- * times just read decide whether a write is due (no round trip when it is not), and the update's
- * own condition keeps concurrent calls from writing twice.
+ * Art. 4: last use extends the link, and with it the grant and refresh tokens the provider holds
+ * (so a link in steady use never needs a new consent). Written at most once a minute per link and
+ * per item: the times just read decide whether a write is due (no round trip when it is not), and
+ * the update's own condition keeps concurrent calls from writing twice.
  */
 async function recordUsage(
   db: Db,
-  use: { linkId: string; item: PermissionItem; inactivityDays: number; linkLastUsedAt: Date | null; itemLastUsedAt: Date | null },
+  use: { linkId: string; grantId: string | null; item: PermissionItem; inactivityDays: number; linkLastUsedAt: Date | null; itemLastUsedAt: Date | null },
   now: Date,
 ): Promise<void> {
   const stale = new Date(now.getTime() - USAGE_RESOLUTION_MS);
   const due = (at: Date | null) => at === null || at.getTime() < stale.getTime();
   if (due(use.linkLastUsedAt)) {
-    await db
-      .update(links)
-      .set({ lastUsedAt: now, expiresAt: computeExpiresAt(now, use.inactivityDays) })
-      .where(and(eq(links.id, use.linkId), or(isNull(links.lastUsedAt), lt(links.lastUsedAt, stale))));
+    const expiresAt = computeExpiresAt(now, use.inactivityDays);
+    await db.transaction(async (tx) => {
+      const extended = await tx
+        .update(links)
+        .set({ lastUsedAt: now, expiresAt })
+        .where(and(eq(links.id, use.linkId), or(isNull(links.lastUsedAt), lt(links.lastUsedAt, stale))))
+        .returning({ id: links.id });
+      if (extended.length === 1 && use.grantId) await extendGrantRecords(tx, use.grantId, expiresAt);
+    });
   }
   if (due(use.itemLastUsedAt)) {
     await db

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Db } from '@/lib/db/connect';
 import { oauthRecords, providers } from '@/lib/db/schema';
@@ -124,6 +124,23 @@ export async function revokeGrantRecords(tx: Pick<Db, 'delete'>, grantId: string
   await tx.delete(oauthRecords).where(or(eq(oauthRecords.grantId, grantId), and(eq(oauthRecords.model, 'Grant'), eq(oauthRecords.id, grantId))));
 }
 
+/**
+ * Art. 4: a link in use lives on, and so must what the provider holds for it. Moves the expiry of
+ * the link's grant and refresh tokens (the row's and oidc-provider's own `exp`) out to the link's
+ * new expiry; never shortens it. Access tokens keep their short lifetime.
+ */
+export async function extendGrantRecords(tx: Pick<Db, 'update'>, grantId: string, until: Date): Promise<void> {
+  const exp = Math.floor(until.getTime() / 1000);
+  await tx
+    .update(oauthRecords)
+    .set({ expiresAt: until, payload: sql`jsonb_set(${oauthRecords.payload}, '{exp}', to_jsonb(${exp}::bigint))` })
+    .where(
+      and(
+        or(and(eq(oauthRecords.model, 'RefreshToken'), eq(oauthRecords.grantId, grantId)), and(eq(oauthRecords.model, 'Grant'), eq(oauthRecords.id, grantId))),
+        or(isNull(oauthRecords.expiresAt), lt(oauthRecords.expiresAt, until)),
+      ),
+    );
+}
 
 /**
  * Sets a grant's scope for every resource to exactly the link's granted items (the customer

@@ -12,7 +12,10 @@ const ACCESS_TOKEN_TTL = 10 * 60; // s
 const AUTHORIZATION_CODE_TTL = 60; // s: single use and short (FAPI 2.0)
 const MAX_LINK_DAYS = 365;
 
-/** A refresh token lives no longer than the provider's inactivity period (Art. 4). */
+/**
+ * A refresh token is issued for the provider's inactivity period (Art. 4); each use of the link
+ * carries it (and the grant) forward to the link's new expiry (`extendGrantRecords`).
+ */
 function linkDays(client: { [key: string]: unknown }): number {
   const days = client.renkei_inactivity_days;
   return typeof days === 'number' && Number.isInteger(days) && days > 0 ? Math.min(days, MAX_LINK_DAYS) : 90;
@@ -88,7 +91,8 @@ async function createProvider(origin: string): Promise<Provider> {
       AuthorizationCode: AUTHORIZATION_CODE_TTL,
       Interaction: 30 * 60,
       Session: 30 * 60,
-      // Bounded by the link's inactivity period (Art. 4); the link itself is checked on every use.
+      // Issued for the link's inactivity period (Art. 4) and carried forward while the link is used;
+      // the link itself is checked on every API call.
       Grant: MAX_LINK_DAYS * 24 * 3600,
       RefreshToken: (_ctx, _token, client) => linkDays(client) * 24 * 3600,
       IdToken: 10 * 60,
