@@ -108,6 +108,8 @@ test.describe('consent for a customer who is not signed in yet', () => {
     await expect(page.getByRole('checkbox', { name: /Balances/ })).toBeChecked();
     await expect(page.getByRole('checkbox', { name: /Registered payees/ })).toBeChecked();
     await expect(page.getByRole('button', { name: 'Deny' })).toBeVisible();
+    // the terms consented to: version and effective date (DESIGN: consent screens)
+    await expect(page.getByText(/Account Linking Service Terms \(revised .+, in force since .+\)/)).toBeVisible();
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL((url) => url.href.startsWith(DEMO_REDIRECT_URI));
     const tokens = await redeemCode(session, page.url());

@@ -101,7 +101,7 @@ export default async function ConsentPage({ params }: Params) {
             <h2 id="terms-title" className="text-lg font-bold">
               {t('consent.terms')}
             </h2>
-            <p>{t('consent.termsBody', { date: format.dateTime(new Date(`${context.terms.revisedOn}T00:00:00+09:00`), 'date') })}</p>
+            <p>{t('consent.termsBody', { date: format.dateTime(new Date(`${context.terms.revisedOn}T00:00:00+09:00`), 'date'), effective: format.dateTime(context.terms.effectiveFrom, 'date') })}</p>
             <Link href="/terms" target="_blank" className="inline-flex min-h-11 items-center font-semibold text-primary underline underline-offset-4">
               {t('consent.termsLink')}
             </Link>
