@@ -97,6 +97,10 @@ test.describe('consent for a customer who is not signed in yet', () => {
     const session = await startLinking(baseURL(), 'balances payees');
     await page.goto(session.authorizationUrl);
     await expect(page).toHaveURL(/\/login\?next=%2Fconsent%2F/);
+    // signing in on the way to a consent shows the linking steps: Sign in → Verify → Consent
+    const steps = page.getByRole('navigation', { name: 'Linking steps' });
+    await expect(steps.getByRole('listitem')).toHaveText(['1Sign in', '2Verify', '3Consent']);
+    await expect(steps.locator('[aria-current="step"]')).toContainText('Sign in');
     await page.getByLabel('Logon ID').fill(DEMO2.logonId);
     await page.getByLabel('Password').fill(DEMO2.password);
     await page.getByRole('button', { name: 'Next' }).click();

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
-import { StepIndicator } from '@/components/step-indicator';
+import { SignInSteps } from '@/components/sign-in-steps';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { ShieldIcon } from '@/components/ui/icons';
@@ -21,7 +21,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const t = await getTranslations('login');
   return (
     <div className="mx-auto max-w-md space-y-6">
-      <StepIndicator label={t('steps')} steps={[t('stepPassword'), t('stepOtp')]} current={0} />
+      <SignInSteps next={next} current={0} />
       <Card className="space-y-5">
         <div className="space-y-1">
           <h1 className="text-2xl font-bold">{t('title')}</h1>

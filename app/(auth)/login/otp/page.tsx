@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
-import { StepIndicator } from '@/components/step-indicator';
+import { SignInSteps } from '@/components/sign-in-steps';
 import { Card } from '@/components/ui/card';
 
 import { CHALLENGE_COOKIE, safeNext } from '../safe-next';
@@ -19,7 +19,7 @@ export default async function OtpPage({ searchParams }: { searchParams: Promise<
   const t = await getTranslations('login');
   return (
     <div className="mx-auto max-w-md space-y-6">
-      <StepIndicator label={t('steps')} steps={[t('stepPassword'), t('stepOtp')]} current={1} />
+      <SignInSteps next={next} current={1} />
       <Card className="space-y-5">
         <div className="space-y-1">
           <h1 className="text-2xl font-bold">{t('otpTitle')}</h1>
