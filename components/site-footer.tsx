@@ -23,6 +23,11 @@ export async function SiteFooter() {
               </Link>
             </p>
           ) : null}
+          <p>
+            <Link href="/help" className="font-semibold text-primary underline underline-offset-4" data-testid="footer-help">
+              {t('help')}
+            </Link>
+          </p>
           {isSandbox ? <p>{t('sandbox')}</p> : null}
           <p><Link href="/docs/providers" className="font-semibold text-primary underline underline-offset-4" data-testid="footer-api-docs">{(await getTranslations('ApiDocs'))('footerLink')}</Link></p>
         </div>

@@ -45,6 +45,11 @@ export async function SiteHeader({ customerName, staff }: { customerName?: strin
                 {t('nav.terms')}
               </Link>
             </li>
+            <li>
+              <Link href="/help" className="inline-flex min-h-11 items-center border-b-2 border-transparent px-2 whitespace-nowrap hover:border-primary">
+                {t('nav.help')}
+              </Link>
+            </li>
           </ul>
           <p className="shrink-0 text-sm text-ink-muted">{t('nav.signedInAs', { name: customerName })}</p>
         </nav>

@@ -27,3 +27,20 @@ test('the terms page and unknown pages work at 390 px and pass axe', async ({ pa
   await expect(page.getByRole('heading', { level: 1, name: 'ページが見つかりません' })).toBeVisible();
   await expectNoAxeViolations(page);
 });
+
+test('the help page is public, tells customers to keep provider credentials safe (Art. 2.3), and is linked from every page', async ({ page }) => {
+  await page.goto('/terms');
+  await page.getByTestId('footer-help').click();
+  await expect(page).toHaveURL(/\/help$/);
+  await expect(page.getByRole('heading', { level: 1, name: '口座連携サービスのご利用ガイド' })).toBeVisible();
+  await expect(page.getByText('認証情報は厳重に管理してください（利用規定第2条第3項）')).toBeVisible();
+  await expect(page.getByText(/お客さまの責任で厳重に管理し、他人に教えたり/)).toBeVisible();
+  for (const heading of ['連携の始め方', '提供する項目の変更・連携の停止', '有効期限', '当行による停止']) {
+    await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
+  }
+  await expectNoAxeViolations(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await expectNoAxeViolations(page);
+});
