@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { hashPassword } from '@/lib/auth/password';
-import { opens, sealStoredTotpSecrets, sealTotpSecret, type SecretOwner } from '@/lib/auth/totp-seal';
+import { opens, sealStoredTotpSecrets, sealTotpSecret } from '@/lib/auth/totp-seal';
 import { computeExpiresAt, type LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import type { AccountType } from '@/lib/domain/accounts';
@@ -383,18 +383,24 @@ export async function seedDatabase(db: Db, options: { sandbox: boolean; now?: Da
  * deleted or generated anew elsewhere). Real credentials are never rewritten this way.
  */
 async function resealDemoSecrets(db: Executor): Promise<void> {
-  const demo: { owner: SecretOwner; plain: string }[] = [];
-  for (const user of DEMO_USERS) {
-    const [row] = await db.select({ id: credentials.customerId, secret: credentials.totpSecret }).from(credentials).innerJoin(customers, eq(customers.id, credentials.customerId)).where(eq(customers.logonId, user.logonId));
-    if (row && !opens(row.secret, { realm: 'customer', subjectId: row.id })) demo.push({ owner: { realm: 'customer', subjectId: row.id }, plain: user.totpSecret });
+  const customerRows = await db
+    .select({ id: credentials.customerId, logonId: customers.logonId, secret: credentials.totpSecret })
+    .from(credentials)
+    .innerJoin(customers, eq(customers.id, credentials.customerId))
+    .where(inArray(customers.logonId, DEMO_USERS.map((u) => u.logonId)));
+  for (const row of customerRows) {
+    const owner = { realm: 'customer', subjectId: row.id } as const;
+    const plain = DEMO_USERS.find((u) => u.logonId === row.logonId)!.totpSecret;
+    if (!opens(row.secret, owner)) await db.update(credentials).set({ totpSecret: sealTotpSecret(plain, owner) }).where(eq(credentials.customerId, row.id));
   }
-  for (const member of DEMO_STAFF) {
-    const [row] = await db.select({ id: staffCredentials.staffUserId, secret: staffCredentials.totpSecret }).from(staffCredentials).innerJoin(staffUsers, eq(staffUsers.id, staffCredentials.staffUserId)).where(eq(staffUsers.logonId, member.logonId));
-    if (row && !opens(row.secret, { realm: 'staff', subjectId: row.id })) demo.push({ owner: { realm: 'staff', subjectId: row.id }, plain: member.totpSecret });
-  }
-  for (const { owner, plain } of demo) {
-    const totpSecret = sealTotpSecret(plain, owner);
-    if (owner.realm === 'customer') await db.update(credentials).set({ totpSecret }).where(eq(credentials.customerId, owner.subjectId));
-    else await db.update(staffCredentials).set({ totpSecret }).where(eq(staffCredentials.staffUserId, owner.subjectId));
+  const staffRows = await db
+    .select({ id: staffCredentials.staffUserId, logonId: staffUsers.logonId, secret: staffCredentials.totpSecret })
+    .from(staffCredentials)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffCredentials.staffUserId))
+    .where(inArray(staffUsers.logonId, DEMO_STAFF.map((m) => m.logonId)));
+  for (const row of staffRows) {
+    const owner = { realm: 'staff', subjectId: row.id } as const;
+    const plain = DEMO_STAFF.find((m) => m.logonId === row.logonId)!.totpSecret;
+    if (!opens(row.secret, owner)) await db.update(staffCredentials).set({ totpSecret: sealTotpSecret(plain, owner) }).where(eq(staffCredentials.staffUserId, row.id));
   }
 }
