@@ -1,13 +1,24 @@
 // Migrations and the (idempotent) seed run once at start-up, before the server answers; then the
-// housekeeping timer. `next build` never runs this, so the build never touches a database.
+// housekeeping and delivery timers, the metrics read from the database, and what the process must
+// do before it exits (server/main.ts runs it on SIGTERM). `next build` never runs this, so the
+// build never touches a database.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   // Keys a production server cannot answer without: refuse to start rather than fail at sign-in.
   const { totpKey } = await import('./lib/auth/totp-key');
   totpKey();
-  const { initDb } = await import('./lib/db');
+  const { initDb, closeDb, getDb } = await import('./lib/db');
   await initDb();
-  const { startHousekeeping } = await import('./lib/housekeeping');
+  const { startHousekeeping, stopHousekeeping } = await import('./lib/housekeeping');
   startHousekeeping();
-  (await import('./lib/events/delivery')).startEventDelivery();
+  const { startEventDelivery, stopEventDelivery } = await import('./lib/events/delivery');
+  startEventDelivery();
+  (await import('./lib/observability/app-metrics')).registerAppMetrics();
+
+  const { onShutdown } = await import('./lib/observability/lifecycle');
+  const { flushAccessCounts } = await import('./lib/api/usage');
+  onShutdown('stop housekeeping', 10, stopHousekeeping);
+  onShutdown('stop event delivery (leases released)', 10, stopEventDelivery);
+  onShutdown('flush usage counts', 50, async () => flushAccessCounts(await getDb()));
+  onShutdown('close the database', 90, closeDb);
 }

@@ -6,7 +6,8 @@ const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // One PGlite (and later one oidc-provider) per process: keep them out of the bundles.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'oidc-provider'],
+  // pino, prom-client: one logger and one metrics registry, shared with server/main.ts (lib/observability).
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'oidc-provider', 'pino', 'pino-pretty', 'prom-client', 'rate-limiter-flexible', 'ioredis'],
   async rewrites() {
     return {
       beforeFiles: [

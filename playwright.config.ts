@@ -48,6 +48,8 @@ export default defineConfig({
       dependencies: ['setup'],
       use: { ...devices['Desktop Chrome'], launchOptions, locale: 'ja-JP' },
     },
+    // After everything else: the whole run's server log, the metrics it produced, then a shutdown.
+    { name: 'operations', testMatch: /.*\.check\.ts/, dependencies: ['portal'], use: { ...devices['Desktop Chrome'], launchOptions } },
   ],
   webServer: {
     // A fresh embedded database each run (or the PostgreSQL server when DATABASE_URL is set).
@@ -55,7 +57,8 @@ export default defineConfig({
     url: `${baseURL}/terms`,
     reuseExistingServer: false,
     timeout: 120_000,
-    stdout: 'pipe',
+    // The server's whole log is in data/logs/e2e-server.log; its warnings and errors come on stderr.
+    stdout: 'ignore',
     stderr: 'pipe',
   },
 });

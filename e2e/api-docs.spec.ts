@@ -75,7 +75,7 @@ test('the API reference is public and shows every operation of the served OpenAP
   for (const code of ['invalid-token', 'invalid-dpop-proof', 'provider-not-active', 'link-not-active', 'insufficient-scope', 'not-found', 'idempotency-key-in-flight', 'idempotency-key-reused', 'internal-error', 'maintenance']) {
     await expect(page.getByTestId('errors').locator(`[data-code="${code}"]`)).toHaveCount(1);
   }
-  await expect(page.getByTestId('checks').locator(':scope > li')).toHaveCount(10);
+  await expect(page.getByTestId('checks').locator(':scope > li')).toHaveCount(11);
   await expect(page.getByTestId('demo-customers')).toContainText('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
   await expect(page.getByTestId('demo-customers')).toContainText('demo2-Pass-2020');
   await expect(page.getByTestId('registration-fields').locator('[data-field="renkei.permitted_items"]')).toHaveCount(1);

@@ -478,3 +478,40 @@ test('revoking an item in the portal while the provider calls in a loop: no call
   await expect(balances).toHaveAttribute('aria-checked', 'true');
   expect((await api.get(path)).status).toBe(200);
 });
+
+test('a burst over the per-link limit (Art. 6): 429 problem+json with Retry-After and RateLimit headers, as documented', async ({ page }) => {
+  const { session, accessToken } = await link(page, 'balances');
+  const url = `${base()}/api/v1/accounts`;
+  const N = 25;
+  const proofs = await Promise.all(Array.from({ length: N }, () => dpopProof(session.dpopKeys, { method: 'GET', url, accessToken })));
+  const responses = await Promise.all(proofs.map((proof) => callApi(session, accessToken, '/api/v1/accounts', { baseURL: base(), proof })));
+  const limited = responses.filter((r) => r.status === 429);
+  const allowed = responses.filter((r) => r.status === 200);
+  expect(allowed.length).toBeGreaterThanOrEqual(1);
+  expect(limited.length).toBeGreaterThanOrEqual(1);
+  expect(allowed.length + limited.length).toBe(N);
+  for (const response of limited) {
+    await conforms('GET', '/api/v1/accounts', response);
+    expect(response.body).toMatchObject({ type: 'https://renkei.example/problems/rate-limited', status: 429, limit: 'link' });
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(response.headers.get('ratelimit-policy')).toBe('"provider";q=50;w=1, "link";q=10;w=1');
+    expect(response.headers.get('ratelimit')).toMatch(/"link";r=0;t=\d+/);
+  }
+  // An allowed answer says what is left.
+  expect(allowed[0]!.headers.get('ratelimit')).toMatch(/^"provider";r=\d+;t=\d+, "link";r=\d+;t=\d+$/);
+});
+
+test('the token endpoint: a burst from one provider gets 429 with Retry-After once over its limit', async ({ request }) => {
+  const clientId = `burst-${Date.now()}`;
+  const responses = await Promise.all(
+    Array.from({ length: 20 }, () => request.post('/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: 'nope', client_id: clientId } })),
+  );
+  const limited = responses.filter((r) => r.status() === 429);
+  expect(limited.length).toBeGreaterThanOrEqual(1);
+  // The rest reached the authorization server, which refused the unknown client itself.
+  expect(responses.filter((r) => r.status() !== 429).every((r) => r.status() === 400 || r.status() === 401)).toBe(true);
+  const first = limited[0]!;
+  expect(await first.json()).toMatchObject({ error: 'too_many_requests' });
+  expect(Number(first.headers()['retry-after'])).toBeGreaterThanOrEqual(1);
+  expect(first.headers()['ratelimit-policy']).toBe('"token";q=10;w=1');
+});

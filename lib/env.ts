@@ -19,6 +19,14 @@ const schema = z.object({
   // Authorization server keys (production): a private JWKS (JSON) and cookie-signing keys (comma separated).
   OAUTH_JWKS: z.string().optional(),
   OAUTH_COOKIE_KEYS: z.string().optional(),
+  // /metrics for the bank's monitoring: `Authorization: Bearer <METRICS_TOKEN>` (operators may also read it signed in).
+  METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN must be at least 32 characters').optional(),
+  // Traffic limits (Art. 6: the service stays available for everyone), requests per second.
+  RATE_LIMIT_PROVIDER_PER_S: z.coerce.number().int().positive().default(50),
+  RATE_LIMIT_LINK_PER_S: z.coerce.number().int().positive().default(10),
+  RATE_LIMIT_TOKEN_PER_S: z.coerce.number().int().positive().default(10),
+  // A shared Redis for the traffic-limit counters; unset: the database the app already uses.
+  REDIS_URL: z.string().url().optional(),
   // End-to-end tests only (scripts/e2e-server.sh): exposes a digest of the database so a test can
   // prove a refused request changed nothing. Ignored outside sandbox mode.
   RENKEI_E2E_HOOKS: z.enum(['0', '1']).default('0'),

@@ -1,25 +1,47 @@
+import { purgeRateLimitWindows } from '@/lib/api/rate-limit';
 import { getDb } from '@/lib/db';
 import { expireInactiveLinks } from '@/lib/links/expiry';
 import { purgeExpiredOauthRecords } from '@/lib/oauth/adapter';
+import { log } from '@/lib/observability/logger';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
-const globalForJobs = globalThis as typeof globalThis & { __renkeiHousekeeping?: NodeJS.Timeout };
+type Housekeeping = { timer: NodeJS.Timeout; current: Promise<void> | null; stopped: boolean };
+const globalForJobs = globalThis as typeof globalThis & { __renkeiHousekeeping?: Housekeeping };
+const housekeepingLog = log('housekeeping');
 
-/** Periodic work in the server process: the Art. 4 expiry sweep, then expired codes, tokens and replay records. */
+/** Periodic work in the server process: the Art. 4 expiry sweep, then expired codes, tokens and replay records, and ended traffic-limit windows. */
 export function startHousekeeping(): void {
   if (globalForJobs.__renkeiHousekeeping) return;
+  const job: Housekeeping = { timer: undefined as unknown as NodeJS.Timeout, current: null, stopped: false };
   const run = async () => {
     try {
       const db = await getDb();
       const expired = await expireInactiveLinks(db);
-      if (expired > 0) console.info(`[housekeeping] ${expired} links expired (Art. 4)`);
+      if (expired > 0) housekeepingLog.info({ expired }, 'links expired (Art. 4)');
+      if (job.stopped) return;
       const removed = await purgeExpiredOauthRecords(db);
-      if (removed > 0) console.info(`[housekeeping] purged ${removed} expired authorization server records`);
+      if (removed > 0) housekeepingLog.info({ removed }, 'purged expired authorization server records');
+      await purgeRateLimitWindows(db);
     } catch (error) {
-      console.error('[housekeeping] purge failed', error);
+      housekeepingLog.error({ err: error }, 'housekeeping run failed');
     }
   };
-  globalForJobs.__renkeiHousekeeping = setInterval(() => void run(), PURGE_EVERY_MS);
-  globalForJobs.__renkeiHousekeeping.unref();
-  void run();
+  const start = () => {
+    if (job.current || job.stopped) return;
+    job.current = run().finally(() => (job.current = null));
+  };
+  job.timer = setInterval(start, PURGE_EVERY_MS);
+  job.timer.unref();
+  globalForJobs.__renkeiHousekeeping = job;
+  start();
+}
+
+/** Shutdown: no new run; the run in flight (its own transactions) finishes first. */
+export async function stopHousekeeping(): Promise<void> {
+  const job = globalForJobs.__renkeiHousekeeping;
+  if (!job) return;
+  job.stopped = true;
+  clearInterval(job.timer);
+  await job.current;
+  globalForJobs.__renkeiHousekeeping = undefined;
 }

@@ -54,10 +54,17 @@ const SETTINGS = {
   signInline: flag('sign-inline'),
   profile: flag('profile'),
   only: option('only') as DbKind | undefined,
+  /** The node binary that runs the server (default: the one scripts/start.sh finds, Node 24). */
+  runtime: option('runtime'),
+  /** main: server/main.ts (default); next: the plain `next start` it replaced (to compare runtimes: Node 20 cannot run main.ts). */
+  server: (option('server') ?? 'main') as 'main' | 'next',
+  /** Where the results go (default bench/results.json). */
+  out: option('out'),
   /** Flags for the server's node after scripts/start.sh's own, e.g. --server-node-options="--max-old-space-size=256" (recorded in the results). */
   serverNodeOptions: option('server-node-options')?.split(' ').filter(Boolean) ?? [],
 };
 if (SETTINGS.only && SETTINGS.only !== 'pglite' && SETTINGS.only !== 'postgres') throw new Error('--only is pglite or postgres');
+if (SETTINGS.server !== 'main' && SETTINGS.server !== 'next') throw new Error('--server is main or next');
 
 const GOALS = {
   minThroughputRatio: 0.6,
@@ -105,6 +112,13 @@ function build(): void {
 /** The app's environment on the bench's database, as the server and `npm run db:seed` get it. */
 function appEnv(kind: DbKind, databaseUrl: string | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', RENKEI_MODE: 'sandbox' };
+  // One provider and one link make every call: traffic limits far above the load, so nothing is
+  // refused while the limiter's own cost (a counter per call) is still measured.
+  env.RATE_LIMIT_PROVIDER_PER_S = '1000000';
+  env.RATE_LIMIT_LINK_PER_S = '1000000';
+  env.RATE_LIMIT_TOKEN_PER_S = '1000000';
+  if (SETTINGS.runtime) env.RENKEI_NODE_BIN = SETTINGS.runtime;
+  env.RENKEI_SERVER = SETTINGS.server;
   delete env.PUBLIC_ORIGIN;
   delete env.AUTH_URL;
   if (kind === 'pglite') {
@@ -864,6 +878,8 @@ async function main(): Promise<void> {
       cpuModel: cpus[0]?.model ?? 'unknown',
       memoryMb: Math.round(os.totalmem() / 1024 / 1024),
       node: process.version,
+      serverNode: SETTINGS.runtime ? spawnSync(SETTINGS.runtime, ['-v'], { encoding: 'utf8' }).stdout.trim() : process.version,
+      server: SETTINGS.server === 'main' ? 'server/main.ts' : 'next start',
       next: (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'next', 'package.json'), 'utf8')) as { version: string }).version,
       platform: `${os.type()} ${os.release()}`,
     },
@@ -884,10 +900,10 @@ async function main(): Promise<void> {
     runs,
   };
   fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
-  const file = path.join(ROOT, 'bench', 'results.json');
+  const file = path.resolve(ROOT, SETTINGS.out ?? path.join('bench', 'results.json'));
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 
-  console.log(`\nRenkei bench — ${results.date} — ${cpus.length} × ${results.machine.cpuModel}, Node ${process.version}, next ${results.machine.next}`);
+  console.log(`\nRenkei bench — ${results.date} — ${cpus.length} × ${results.machine.cpuModel}, server ${results.machine.server} on Node ${results.machine.serverNode}, next ${results.machine.next}`);
   console.log(`${SETTINGS.connections} connections, ${SETTINGS.durationS} s measured per route after ${SETTINGS.warmupS} s warm-up on the same connections`);
   console.log(table(runs));
   console.log(`\nwrote ${path.relative(ROOT, file)}`);

@@ -4,6 +4,8 @@
 # With TEST_DATABASE_URL set, the integration tests run against that PostgreSQL server instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/node-env.sh
+source scripts/node-env.sh
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
 

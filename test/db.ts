@@ -7,9 +7,9 @@ import { seedDatabase } from '@/lib/db/seed';
  * A fresh database for one test file: in-memory PGlite by default, or a new database on the
  * PostgreSQL server named by TEST_DATABASE_URL (created here, dropped on close).
  */
-export async function openTestDatabase(options: { seed?: boolean; now?: Date } = {}): Promise<Database> {
+export async function openTestDatabase(options: { seed?: boolean; now?: Date } = {}): Promise<Database & { url?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  let database: Database;
+  let database: Database & { url?: string };
   if (serverUrl) {
     const name = `renkei_test_${randomBytes(6).toString('hex')}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -23,6 +23,7 @@ export async function openTestDatabase(options: { seed?: boolean; now?: Date } =
     });
     database = {
       ...opened,
+      url: url.toString(),
       close: async () => {
         await opened.close();
         await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -22,7 +22,8 @@ function usageError(argv: string[], options: Parameters<typeof parseOpsArgs>[1] 
 
 describe('npm run ops: arguments', () => {
   it('is wired in package.json like provider:register', () => {
-    expect(packageJson.scripts.ops).toBe('node --conditions=react-server --import tsx scripts/ops.ts');
+    expect(packageJson.scripts.ops).toBe('bash scripts/run.sh node --conditions=react-server --import tsx scripts/ops.ts');
+    expect(packageJson.scripts['provider:register']).toBe('bash scripts/run.sh node --conditions=react-server --import tsx scripts/provider-register.ts');
   });
 
   it('parses each command into the input of its lib/operations function', () => {

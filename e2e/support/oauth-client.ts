@@ -64,12 +64,22 @@ export async function redeemCode(session: ProviderSession, callbackUrl: string, 
     ...insecure,
     DPoP: session.dpop,
   });
-  return oauth.processAuthorizationCodeResponse(session.as, session.client, response);
+  return recordTokens(await oauth.processAuthorizationCodeResponse(session.as, session.client, response));
+}
+
+/**
+ * Every token the tests obtain is noted in data/logs/e2e-tokens.txt: e2e/logs.check.ts fails if
+ * any of them appears in the server's log.
+ */
+function recordTokens<T extends { access_token: string; refresh_token?: string }>(tokens: T): T {
+  fs.mkdirSync(path.join('data', 'logs'), { recursive: true });
+  fs.appendFileSync(path.join('data', 'logs', 'e2e-tokens.txt'), `${[tokens.access_token, tokens.refresh_token].filter(Boolean).join('\n')}\n`);
+  return tokens;
 }
 
 export async function refresh(session: ProviderSession, refreshToken: string) {
   const response = await oauth.refreshTokenGrantRequest(session.as, session.client, session.auth, refreshToken, { ...insecure, DPoP: session.dpop });
-  return oauth.processRefreshTokenResponse(session.as, session.client, response);
+  return recordTokens(await oauth.processRefreshTokenResponse(session.as, session.client, response));
 }
 
 export async function revoke(session: ProviderSession, token: string): Promise<void> {
@@ -123,23 +133,41 @@ export async function dpopProof(keys: CryptoKeyPair, input: { method: string; ur
 }
 
 /** Calls the provider API with `Authorization: DPoP` and a fresh (or given) proof. */
+/**
+ * A well-behaved provider: over the bank's traffic limit (429) it waits `Retry-After` seconds and
+ * sends the call again with a new proof. A caller that brings its own proof sees the 429 itself.
+ */
+async function withRetryOn429(send: () => Promise<Response>, retry: boolean): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await send();
+    if (response.status !== 429 || !retry || attempt >= 5) return response;
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+  }
+}
+
 export async function callApi(session: ProviderSession, accessToken: string, path: string, options: { proof?: string; scheme?: string; baseURL: string } ) {
   const url = `${options.baseURL}${path}`;
-  const proof = options.proof ?? (await dpopProof(session.dpopKeys, { method: 'GET', url, accessToken }));
-  const response = await fetch(url, { headers: { Authorization: `${options.scheme ?? 'DPoP'} ${accessToken}`, DPoP: proof } });
+  let proof = options.proof ?? '';
+  const response = await withRetryOn429(async () => {
+    proof = options.proof ?? (await dpopProof(session.dpopKeys, { method: 'GET', url, accessToken }));
+    return fetch(url, { headers: { Authorization: `${options.scheme ?? 'DPoP'} ${accessToken}`, DPoP: proof } });
+  }, options.proof === undefined);
   return { status: response.status, body: await jsonOrText(response), headers: response.headers, proof };
 }
 
 /** POSTs JSON to the provider API with DPoP (and an Idempotency-Key when given). */
 export async function postApi(session: ProviderSession, accessToken: string, path: string, body: string, options: { baseURL: string; key?: string; contentType?: string }) {
   const url = `${options.baseURL}${path}`;
-  const headers: Record<string, string> = {
-    Authorization: `DPoP ${accessToken}`,
-    DPoP: await dpopProof(session.dpopKeys, { method: 'POST', url, accessToken }),
-    'Content-Type': options.contentType ?? 'application/json',
-  };
-  if (options.key) headers['Idempotency-Key'] = options.key;
-  const response = await fetch(url, { method: 'POST', headers, body });
+  const response = await withRetryOn429(async () => {
+    const headers: Record<string, string> = {
+      Authorization: `DPoP ${accessToken}`,
+      DPoP: await dpopProof(session.dpopKeys, { method: 'POST', url, accessToken }),
+      'Content-Type': options.contentType ?? 'application/json',
+    };
+    if (options.key) headers['Idempotency-Key'] = options.key;
+    return fetch(url, { method: 'POST', headers, body });
+  }, true);
   return { status: response.status, body: await jsonOrText(response), headers: response.headers };
 }
 

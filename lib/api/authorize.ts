@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb, initDb } from '@/lib/db';
 import type { Db } from '@/lib/db/connect';
 import { linkItems, links } from '@/lib/db/schema';
 import { computeExpiresAt, effectiveStatus } from '@/lib/domain/link-status';
@@ -11,6 +11,9 @@ import { itemsFromScope } from '@/lib/oauth/scopes';
 import { readCallState, type CallState } from './call-state';
 import { DpopError, htuOf, verifyDpopProof } from './dpop';
 import { countAccess } from './usage';
+import { configuredStore, consumeLimits, limitersFor, limitPoints, rateLimitHeaders } from './rate-limit';
+import { setRequestPrincipal } from '@/lib/observability/context';
+import { log } from '@/lib/observability/logger';
 import { notFound, problem } from './problem';
 import { maintenanceInForce, retryAfterSeconds } from '@/lib/operations/maintenance';
 
@@ -77,7 +80,8 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
     const detail = error instanceof DpopError ? error.message : 'the DPoP proof is invalid';
     return refuseUnlessMaintenance(401, 'Unauthorized', detail, { challenge: 'invalid_dpop_proof', code: 'invalid-dpop-proof' });
   }
-  const db = await getDb();
+  const database = await initDb();
+  const db = database.db;
   const now = new Date();
   const state = await readCallState(db, { accessToken, proofId: `${proof.jkt}:${proof.jti}`, accountId, now });
   if (state.maintenanceEndsAt) return maintenanceProblem({ endsAt: state.maintenanceEndsAt }, now);
@@ -89,8 +93,27 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
   if (!token || token.isExpired) return problem(401, 'Unauthorized', 'The access token is unknown, expired or revoked.', { challenge: 'invalid_token', code: 'invalid-token' });
   if (token.jkt !== proof.jkt) return problem(401, 'Unauthorized', 'The access token is not bound to this DPoP key.', { challenge: 'invalid_token', code: 'invalid-token' });
 
+  setRequestPrincipal(`provider:${token.clientId ?? 'unknown'}`);
+
   const { link } = state;
   if (!link) return problem(401, 'Unauthorized', 'The link behind this token no longer exists.', { challenge: 'invalid_token', code: 'invalid-token' });
+  // Traffic limits (Art. 6), per provider and per link, before any other work for the call.
+  const limits = await consumeLimits(
+    await limitersFor(db, configuredStore(database.kind)),
+    [
+      { name: 'provider', key: token.clientId ?? 'unknown' },
+      { name: 'link', key: link.id },
+    ],
+    (error) => log('rate-limit').warn({ err: error }, 'the traffic-limit store failed; the call was let through'),
+  );
+  rateLimitHeaders.set(request, limits.headers);
+  if (!limits.allowed) {
+    return problem(429, 'Too Many Requests', `Over the ${limits.limit === 'link' ? 'per-link' : 'per-provider'} limit of ${limitPoints(limits.limit)} calls a second; retry after ${limits.retryAfterS} s.`, {
+      code: 'rate-limited',
+      headers: limits.headers,
+      extra: { limit: limits.limit },
+    });
+  }
   // A suspended or terminated provider is refused at once, whatever tokens it still holds.
   if (link.providerStatus !== 'active') {
     return problem(401, 'Unauthorized', `The provider is ${link.providerStatus}.`, { challenge: 'invalid_token', code: 'provider-not-active' });

@@ -75,6 +75,8 @@ const problemSchema = z
     errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
     // 503 maintenance (Art. 6.1): when the window ends (Retry-After gives the seconds).
     maintenance_ends_at: z.string().datetime().optional(),
+    // 429 rate-limited: which limit was reached (provider or link).
+    limit: z.enum(['provider', 'link']).optional(),
     // 500 internal-error: quote it to the bank; the same reference is in the bank's log.
     reference: z.string().optional(),
   })
@@ -93,6 +95,14 @@ const problemResponses = {
   '503': {
     ...problem('Maintenance (Art. 6.1): the service is unavailable until the window ends; checked before anything else'),
     headers: { 'Retry-After': { description: 'seconds until the maintenance window ends', schema: { type: 'integer', minimum: 1 } } },
+  },
+  '429': {
+    ...problem('Traffic limit (Art. 6): over the per-provider (50/s) or per-link (10/s) limit; `limit` says which'),
+    headers: {
+      'Retry-After': { description: 'seconds until the next window', schema: { type: 'integer', minimum: 1 } },
+      'RateLimit-Policy': { description: 'the limits that apply (IETF httpapi ratelimit headers), e.g. `"provider";q=50;w=1, "link";q=10;w=1`', schema: { type: 'string' } },
+      RateLimit: { description: 'what is left of each limit and the seconds to its next window, e.g. `"provider";r=41;t=1, "link";r=0;t=1`', schema: { type: 'string' } },
+    },
   },
   '500': problem('An unexpected failure at the bank; the body carries a `reference` for the bank’s support. An instruction that failed this way was not carried out and may be sent again with the same Idempotency-Key'),
 };

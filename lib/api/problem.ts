@@ -1,4 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { currentRequestId } from '@/lib/observability/context';
+import { log } from '@/lib/observability/logger';
+import { metrics } from '@/lib/observability/metrics';
+import { rateLimitHeaders } from './rate-limit';
+
+/** The problem code of each refusal this module made (metrics: refusals by reason). */
+const problemCodes = new WeakMap<Response, string>();
 
 /** RFC 9457 problem details, with the RFC 6750 / RFC 9449 challenge where one applies. */
 export function problem(
@@ -11,10 +18,10 @@ export function problem(
   if (options.challenge) {
     headers.set('WWW-Authenticate', `DPoP error="${options.challenge}", error_description="${detail.replace(/"/g, "'")}", algs="ES256 PS256 EdDSA"`);
   }
-  return new Response(
-    JSON.stringify({ type: `https://renkei.example/problems/${options.code ?? title.toLowerCase().replace(/\s+/g, '-')}`, title, status, detail, ...options.extra }),
-    { status, headers },
-  );
+  const code = options.code ?? title.toLowerCase().replace(/\s+/g, '-');
+  const response = new Response(JSON.stringify({ type: `https://renkei.example/problems/${code}`, title, status, detail, ...options.extra }), { status, headers });
+  problemCodes.set(response, code);
+  return response;
 }
 
 export const notFound = () => problem(404, 'Not Found', 'No such resource.', { code: 'not-found' });
@@ -27,15 +34,34 @@ export const notFound = () => problem(404, 'Not Found', 'No such resource.', { c
  */
 export function apiRoute<A extends unknown[]>(handler: (request: Request, ...rest: A) => Promise<Response>): (request: Request, ...rest: A) => Promise<Response> {
   return async (request, ...rest) => {
+    let response: Response;
     try {
-      return await handler(request, ...rest);
+      response = await handler(request, ...rest);
     } catch (error) {
-      const reference = randomUUID().slice(0, 8);
-      console.error(`[api ${reference}] ${request.method} ${new URL(request.url).pathname}`, error);
-      return problem(500, 'Internal Server Error', `The bank could not complete this call (reference ${reference}). An instruction that failed this way was not carried out and may be sent again with the same Idempotency-Key.`, {
+      // The reference is the request's id: the same as the X-Request-Id header and every log line of the call.
+      const reference = currentRequestId() ?? randomUUID();
+      log('api').error({ err: error, method: request.method }, 'provider API call failed');
+      response = problem(500, 'Internal Server Error', `The bank could not complete this call (reference ${reference}). An instruction that failed this way was not carried out and may be sent again with the same Idempotency-Key.`, {
         code: 'internal-error',
         extra: { reference },
       });
     }
+    recordDecision(response);
+    for (const [name, value] of Object.entries(rateLimitHeaders.get(request) ?? {})) {
+      if (!response.headers.has(name)) response.headers.set(name, value);
+    }
+    return response;
   };
+}
+
+/** renkei_api_decisions_total, and a log line for each refusal (its reason, never the token or proof). */
+function recordDecision(response: Response): void {
+  const status = String(response.status);
+  if (response.status < 400) {
+    metrics.apiDecisions.inc({ outcome: 'allowed', status, reason: '' });
+    return;
+  }
+  const reason = problemCodes.get(response) ?? 'other';
+  metrics.apiDecisions.inc({ outcome: response.status >= 500 && response.status !== 503 ? 'error' : 'refused', status, reason });
+  log('api').info({ status: response.status, reason }, 'provider API call refused');
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Db, Executor } from '@/lib/db/connect';
 import { linkUsageDaily } from '@/lib/db/schema';
 import type { PermissionItem } from '@/lib/domain/permission-items';
+import { log } from '@/lib/observability/logger';
 
 // Access counts per link, item and day: counted in memory and written in batches, so a read of
 // the provider API is never a write of its own (at most ~10 s of counts are lost if the process dies).
@@ -20,16 +21,30 @@ export function tokyoDay(date: Date): string {
 export function countAccess(db: Db, linkId: string, item: PermissionItem, at: Date = new Date()): void {
   const key: Key = `${linkId}|${item}|${tokyoDay(at)}`;
   state.pending.set(key, (state.pending.get(key) ?? 0) + 1);
-  if (!state.timer) {
-    state.timer = setTimeout(() => {
-      state.timer = undefined;
-      void flushAccessCounts(db).catch((error: unknown) => console.error('[usage] flush failed', error));
-    }, FLUSH_EVERY_MS);
-    state.timer.unref();
-  }
+  scheduleFlush(db);
 }
 
+function scheduleFlush(db: Db): void {
+  if (state.timer) return;
+  state.timer = setTimeout(() => {
+    state.timer = undefined;
+    void flushAccessCounts(db).catch((error: unknown) => {
+      log('usage').error({ err: error }, 'usage count flush failed; kept for the next try');
+      scheduleFlush(db);
+    });
+  }, FLUSH_EVERY_MS);
+  state.timer.unref();
+}
+
+/** Rows per statement: 4 parameters each, well inside the driver's 65 534 (STACK-NOTES). */
+const FLUSH_CHUNK = 5_000;
+
+/** Writes the counts held in memory (every 10 s after a call, and at shutdown). */
 export async function flushAccessCounts(db: Db): Promise<void> {
+  if (state.timer) {
+    clearTimeout(state.timer);
+    state.timer = undefined;
+  }
   if (state.pending.size === 0) return;
   const batch = [...state.pending.entries()];
   state.pending.clear();
@@ -37,10 +52,20 @@ export async function flushAccessCounts(db: Db): Promise<void> {
     const [linkId, item, day] = key.split('|') as [string, PermissionItem, string];
     return { linkId, item, day, count };
   });
-  await db
-    .insert(linkUsageDaily)
-    .values(rows)
-    .onConflictDoUpdate({ target: [linkUsageDaily.linkId, linkUsageDaily.item, linkUsageDaily.day], set: { count: sql`${linkUsageDaily.count} + excluded.count` } });
+  let written = 0;
+  try {
+    for (let i = 0; i < rows.length; i += FLUSH_CHUNK) {
+      await db
+        .insert(linkUsageDaily)
+        .values(rows.slice(i, i + FLUSH_CHUNK))
+        .onConflictDoUpdate({ target: [linkUsageDaily.linkId, linkUsageDaily.item, linkUsageDaily.day], set: { count: sql`${linkUsageDaily.count} + excluded.count` } });
+      written = Math.min(i + FLUSH_CHUNK, rows.length);
+    }
+  } catch (error) {
+    // Not written: keep them for the next flush (a database restart loses no counts).
+    for (const [key, count] of batch.slice(written)) state.pending.set(key, (state.pending.get(key) ?? 0) + count);
+    throw error;
+  }
 }
 
 export type DailyUsage = { day: string; count: number };

@@ -4,6 +4,7 @@ import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/lib/db';
 import { staffUsers } from '@/lib/db/schema';
+import { setRequestPrincipal } from '@/lib/observability/context';
 import { auth } from './next-auth';
 import { touchSession } from './sign-in';
 
@@ -23,6 +24,8 @@ const currentSession = cache(async (): Promise<LiveSession> => {
   if (!sessionId) return { kind: 'none', hadSession: false };
   const db = await getDb();
   const live = await touchSession(db, sessionId);
+  if (live?.customerId) setRequestPrincipal('customer');
+  else if (live?.staffUserId) setRequestPrincipal('staff');
   if (live?.customerId) return { kind: 'customer', principal: { kind: 'customer', customerId: live.customerId, sessionId } };
   if (live?.staffUserId) {
     const [staff] = await db

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { log } from '@/lib/observability/logger';
+import { metrics } from '@/lib/observability/metrics';
 import { and, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/connect';
 import { credentials, customers, loginChallenges, sessions, staffCredentials, staffUsers } from '@/lib/db/schema';
@@ -85,12 +87,20 @@ export async function passwordStep(
   const claimed = row ? await claimAttempt(db, realm, row.id, now) : null;
   if (!row || !claimed) {
     await verifyPassword(await dummyPasswordHash(), password); // same cost whether the ID exists or is locked
+    countSignIn(realm, 'password', row ? 'locked' : 'failure');
     return { ok: false, reason: 'invalid' };
   }
-  if (!(await verifyPassword(claimed.passwordHash, password))) return { ok: false, reason: 'invalid' };
+  if (!(await verifyPassword(claimed.passwordHash, password))) {
+    countSignIn(realm, 'password', 'failure');
+    return { ok: false, reason: 'invalid' };
+  }
   await releaseAttempt(db, realm, row.id);
   // Art. 2.1: direct-banking registration is required before linking.
-  if (!row.registered) return { ok: false, reason: 'not_registered' };
+  if (!row.registered) {
+    countSignIn(realm, 'password', 'not_registered');
+    return { ok: false, reason: 'not_registered' };
+  }
+  countSignIn(realm, 'password', 'success');
   const challenge = newSecret();
   await db.insert(loginChallenges).values({
     idHash: sha256(challenge),
@@ -132,25 +142,39 @@ export async function consumeOtp(db: Executor, customerId: string, code: string,
   const credentials = CREDENTIALS[realm];
   const key = CREDENTIAL_KEY[realm];
   const claimed = await claimAttempt(db, realm, customerId, now);
-  if (!claimed) return false;
+  if (!claimed) {
+    countSignIn(realm, 'otp', 'locked');
+    return false;
+  }
   let secret: string;
   try {
     secret = openTotpSecret(claimed.secret, { realm, subjectId: customerId });
   } catch (error) {
     if (!(error instanceof TotpSealError)) throw error;
     // Fail closed, and say why in the server's log: no code can be right for this credential.
-    console.error(`[auth] ${realm} ${customerId}: ${error.message}`);
+    log('auth').error({ realm, subjectId: customerId, reason: error.message }, 'a one-time-password secret does not open');
+    countSignIn(realm, 'otp', 'failure');
     return false;
   }
   const check = await checkTotp(secret, code, claimed.lastStep, now);
-  if (!check.valid) return false; // the claimed attempt stays counted
+  if (!check.valid) {
+    countSignIn(realm, 'otp', 'failure');
+    return false; // the claimed attempt stays counted
+  }
   // Conditional update: of two requests with the same code, one wins.
   const accepted = await db
     .update(credentials)
     .set({ lastTotpStep: check.timeStep, failedAttempts: 0, lockedUntil: null })
     .where(and(eq(key, customerId), lt(credentials.lastTotpStep, check.timeStep)))
     .returning({ subjectId: key });
+  countSignIn(realm, 'otp', accepted.length === 1 ? 'success' : 'failure');
   return accepted.length === 1;
+}
+
+/** Sign-in outcomes for the metrics and the log (never the logon ID, a password or a code). */
+function countSignIn(realm: Realm, step: 'password' | 'otp', outcome: 'success' | 'failure' | 'locked' | 'not_registered'): void {
+  metrics.signIns.inc({ realm, step, outcome });
+  log('auth').info({ realm, step, outcome }, 'sign-in step');
 }
 
 /** Step 2: the one-time password for a live challenge. On success a new server-side session. */

@@ -7,6 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { metrics } from '@/lib/observability/metrics';
 import * as schema from './schema';
 import { PgliteThread } from './pglite-client';
 import { acquireDirLock } from './pglite-lock';
@@ -21,6 +22,8 @@ export type Database = {
   db: Db;
   kind: 'pglite' | 'postgres';
   close: () => Promise<void>;
+  /** This process's connections: the pool's size, and how many are serving a statement or transaction. */
+  pool: () => Promise<{ max: number; inUse: number; idle: number }>;
 };
 
 const migrationsFolder = path.join(process.cwd(), 'drizzle');
@@ -61,6 +64,8 @@ export async function openPglite(dir: string | null): Promise<Database> {
         await opened.close();
         release();
       },
+      // One connection, busy while a statement or transaction is in flight.
+      pool: async () => ({ max: 1, inUse: opened.busy ? 1 : 0, idle: opened.busy ? 0 : 1 }),
     };
   } catch (error) {
     await thread?.close().catch(() => {});
@@ -79,9 +84,59 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   } finally {
     await migrator.end({ timeout: 5 });
   }
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const max = options.max ?? 10;
+  // The server tells how this process's connections are used (pg_stat_activity, by application_name).
+  const applicationName = `renkei:${process.pid}`;
+  const client = countQueryErrors(postgres(url, { max, onnotice: () => {}, connection: { application_name: applicationName } }));
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
-  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+  return {
+    db,
+    kind: 'postgres',
+    close: () => client.end({ timeout: 5 }),
+    pool: async () => {
+      const rows = await client<{ state: string | null; n: number }[]>`
+        select state, count(*)::int as n from pg_stat_activity where application_name = ${applicationName} and pid <> pg_backend_pid() group by state`;
+      const idle = rows.filter((r) => r.state === 'idle').reduce((sum, r) => sum + r.n, 0);
+      const inUse = rows.filter((r) => r.state !== 'idle').reduce((sum, r) => sum + r.n, 0);
+      // The statement above borrowed one connection: it counts as in use.
+      return { max, inUse: inUse + 1, idle };
+    },
+  };
+}
+
+type Sql = ReturnType<typeof postgres>;
+
+/**
+ * Counts failed statements (renkei_db_query_errors_total): each query postgres-js hands drizzle,
+ * on the pool and inside transactions, reports its rejection before passing it on. The query is
+ * not run any earlier: only its own `then` is wrapped.
+ */
+function countQueryErrors(client: Sql): Sql {
+  const watch = (sql: Sql) => {
+    const unsafe = sql.unsafe;
+    sql.unsafe = ((...args: Parameters<Sql['unsafe']>) => {
+      const query = unsafe.apply(sql, args);
+      const then = query.then.bind(query);
+      query.then = ((onFulfilled, onRejected) =>
+        then(onFulfilled, (error: unknown) => {
+          metrics.dbQueryErrors.inc();
+          if (onRejected) return onRejected(error);
+          throw error;
+        })) as typeof query.then;
+      return query;
+    }) as Sql['unsafe'];
+  };
+  watch(client);
+  const begin = client.begin;
+  client.begin = ((...args: unknown[]) => {
+    const callback = args[args.length - 1] as (tx: Sql) => unknown;
+    const wrapped = (tx: Sql) => {
+      watch(tx);
+      return callback(tx);
+    };
+    return (begin as (...a: unknown[]) => unknown).apply(client, [...args.slice(0, -1), wrapped]);
+  }) as Sql['begin'];
+  return client;
 }
 
 /**

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { log } from '@/lib/observability/logger';
+import { metrics } from '@/lib/observability/metrics';
 
 /**
  * The embedded database on a thread of its own (docs/decisions.md 25). PGlite runs in
@@ -41,12 +43,12 @@ export class PgliteThread implements Queryable {
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: Reply) => this.settle(message));
     worker.on('error', (error) => {
-      console.error('[db] the PGlite thread failed', error);
+      log('db').error({ err: error }, 'the PGlite thread failed');
       this.fail(error);
     });
     worker.on('exit', (code) => {
       // Every later call is refused with this error: the database is gone until a restart.
-      if (!this.closed) console.error(`[db] the PGlite thread exited unexpectedly (code ${code})`);
+      if (!this.closed) log('db').error({ code }, 'the PGlite thread exited unexpectedly');
       this.fail(new Error(`the PGlite thread exited (code ${code})`));
     });
     // Idle, the thread does not keep the process alive; a call in flight does (see `call`).
@@ -100,6 +102,11 @@ export class PgliteThread implements Queryable {
     }
   }
 
+  /** A statement or transaction is in flight (metrics). */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   private call(message: Record<string, unknown>): Promise<unknown> {
     if (this.closed) return Promise.reject(this.closed);
     const id = ++this.lastId;
@@ -116,7 +123,10 @@ export class PgliteThread implements Queryable {
     this.pending.delete(message.id);
     if (this.pending.size === 0) this.worker.unref();
     if (message.ok) waiting.resolve(message.value);
-    else waiting.reject(new PgliteError(message.error));
+    else {
+      metrics.dbQueryErrors.inc();
+      waiting.reject(new PgliteError(message.error));
+    }
   }
 
   private fail(error: Error): void {

@@ -25,6 +25,7 @@ import {
   termsVersions,
   transactions,
 } from './schema';
+import { log } from '@/lib/observability/logger';
 
 const DAY = 24 * 60 * 60 * 1000;
 const JST_MIDNIGHT = (isoDate: string) => new Date(`${isoDate}T00:00:00+09:00`);
@@ -368,7 +369,7 @@ export async function seedDatabase(db: Db, options: { sandbox: boolean; now?: Da
     await tx.execute(sql`select pg_advisory_xact_lock(72737266)`);
     await seedTerms(tx, options.sandbox);
     const sealed = await sealStoredTotpSecrets(tx);
-    if (sealed > 0) console.info(`[seed] sealed ${sealed} one-time-password secret(s) stored as issued`);
+    if (sealed > 0) log('seed').info({ sealed }, 'sealed one-time-password secrets stored as issued');
     if (!options.sandbox) return;
     await seedStaff(tx);
     const [existing] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.logonId, 'demo'));

@@ -3,6 +3,8 @@ import { getDb } from '@/lib/db';
 import type { Db } from '@/lib/db/connect';
 import { providerEvents, providers } from '@/lib/db/schema';
 import { isSandbox } from '@/lib/env';
+import { log } from '@/lib/observability/logger';
+import { metrics } from '@/lib/observability/metrics';
 import { signSecurityEvent } from './sign';
 
 /** A claimed row is ours this long; a worker that dies mid-send lets it lapse and the row is sent again. */
@@ -196,7 +198,8 @@ async function recordOutcome(db: Db, event: ClaimedEvent, outcome: Outcome, now:
     .set({ ...set, leaseUntil: null })
     .where(and(eq(providerEvents.jti, event.jti), eq(providerEvents.state, 'pending'), eq(providerEvents.leaseUntil, event.leaseUntil)))
     .returning({ state: providerEvents.state });
-  if (set.state === 'failed' && row) console.warn(`[events] gave up on ${event.jti} after ${event.attempts} attempts: ${set.lastError ?? ''}`);
+  if (row) metrics.eventDeliveries.inc({ result: set.state === 'pending' ? 'retrying' : set.state });
+  if (set.state === 'failed' && row) deliveryLog.warn({ jti: event.jti, attempts: event.attempts, lastError: set.lastError ?? '' }, 'gave up on an event');
   return row ? set.state : 'lost_lease';
 }
 
@@ -224,7 +227,9 @@ function clip(text: string): string {
 
 const TICK_MS = 2_000;
 const MAX_ROUNDS_PER_TICK = 10;
-const globalForDelivery = globalThis as typeof globalThis & { __renkeiEventDelivery?: NodeJS.Timeout };
+type DeliveryWorker = { timer: NodeJS.Timeout; stopped: boolean; current: Promise<void> | null };
+const globalForDelivery = globalThis as typeof globalThis & { __renkeiEventDelivery?: DeliveryWorker };
+const deliveryLog = log('events');
 
 /**
  * Starts the delivery worker once per process (Next loads modules several times): every 2 s one
@@ -233,22 +238,36 @@ const globalForDelivery = globalThis as typeof globalThis & { __renkeiEventDeliv
  */
 export function startEventDelivery(): void {
   if (globalForDelivery.__renkeiEventDelivery) return;
-  let running = false;
+  const worker: DeliveryWorker = { timer: undefined as unknown as NodeJS.Timeout, stopped: false, current: null };
   const tick = async () => {
-    if (running) return;
-    running = true;
     try {
       const db = await getDb();
-      for (let round = 0; round < MAX_ROUNDS_PER_TICK; round += 1) {
+      for (let round = 0; round < MAX_ROUNDS_PER_TICK && !worker.stopped; round += 1) {
         const report = await deliverDueEvents(db);
         if (report.claimed < DEFAULT_BATCH) break;
       }
     } catch (error) {
-      console.error('[events] delivery round failed', error);
-    } finally {
-      running = false;
+      deliveryLog.error({ err: error }, 'delivery round failed');
     }
   };
-  globalForDelivery.__renkeiEventDelivery = setInterval(() => void tick(), TICK_MS);
-  globalForDelivery.__renkeiEventDelivery.unref();
+  worker.timer = setInterval(() => {
+    if (worker.current || worker.stopped) return;
+    worker.current = tick().finally(() => (worker.current = null));
+  }, TICK_MS);
+  worker.timer.unref();
+  globalForDelivery.__renkeiEventDelivery = worker;
+}
+
+/**
+ * Shutdown: no new round, and the round in flight finishes (each push is bounded by
+ * SEND_TIMEOUT_MS), so every event this process claimed has its result written and its lease
+ * released before the database closes.
+ */
+export async function stopEventDelivery(): Promise<void> {
+  const worker = globalForDelivery.__renkeiEventDelivery;
+  if (!worker) return;
+  worker.stopped = true;
+  clearInterval(worker.timer);
+  await worker.current;
+  globalForDelivery.__renkeiEventDelivery = undefined;
 }

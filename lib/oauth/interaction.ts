@@ -3,6 +3,7 @@ import { headers } from 'next/headers';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { getOauthProvider } from './provider';
+import { log } from '@/lib/observability/logger';
 
 export type LoadedInteraction = {
   provider: Provider;
@@ -44,7 +45,7 @@ export async function loadInteraction(uid: string): Promise<LoadedInteraction | 
       finish: (result) => provider.interactionResult(req, res, result, { mergeWithLastSubmission: false }),
     };
   } catch (error) {
-    console.warn(`[consent] interaction ${uid} not available: ${error instanceof Error ? `${error.message} (${(error as { error_description?: string }).error_description ?? ""})` : String(error)}`);
+    log('consent').warn({ uid, error: error instanceof Error ? error.message : String(error), description: (error as { error_description?: string }).error_description }, 'interaction not available');
     return null;
   }
 }

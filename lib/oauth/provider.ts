@@ -2,6 +2,11 @@ import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'o
 import { getDb } from '@/lib/db';
 import { PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
 import { env, isSandbox } from '@/lib/env';
+import { setRequestPrincipal } from '@/lib/observability/context';
+import { log } from '@/lib/observability/logger';
+import { metrics } from '@/lib/observability/metrics';
+
+const oauthLog = log('oauth');
 import { createAdapterClass } from './adapter';
 import { loadOauthKeys } from './keys';
 import { onGrantRevoked } from './lifecycle';
@@ -122,13 +127,27 @@ async function createProvider(origin: string): Promise<Provider> {
   // discovery leaves out because they belong to a resource server.
   provider.use(async (ctx, next) => {
     await next();
+    // The access log names the provider once it has authenticated (token, PAR, revocation…).
+    const clientId = ctx.oidc?.client?.clientId;
+    if (clientId) setRequestPrincipal(`provider:${clientId}`);
     if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
       (ctx.body as { scopes_supported?: string[] }).scopes_supported = [...PERMISSION_ITEM_IDS];
     }
   });
   provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
-    void onGrantRevoked(grantId, ctx.oidc.client?.clientId ?? null).catch((error: unknown) => console.error('[oauth] grant.revoked', error));
+    void onGrantRevoked(grantId, ctx.oidc.client?.clientId ?? null).catch((error: unknown) => oauthLog.error({ err: error, grantId }, 'grant.revoked handling failed'));
   });
+  // Token endpoint outcomes by grant type (renkei_token_grants_total); errors are logged without the request's secrets.
+  const grantType = (ctx: KoaContextWithOIDC) => {
+    const value = (ctx.oidc?.params as { grant_type?: unknown } | undefined)?.grant_type;
+    return value === 'authorization_code' || value === 'refresh_token' || value === 'client_credentials' ? value : 'other';
+  };
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => metrics.tokenGrants.inc({ grant_type: grantType(ctx), result: 'success' }));
+  provider.on('grant.error', (ctx: KoaContextWithOIDC, error: Error & { error?: string }) => {
+    metrics.tokenGrants.inc({ grant_type: grantType(ctx), result: error.error ?? 'error' });
+    oauthLog.info({ error: error.error ?? error.name, description: error.message }, 'token request refused');
+  });
+  provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => oauthLog.error({ err: error }, 'authorization server error'));
   return provider;
 }
 

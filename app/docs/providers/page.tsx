@@ -39,6 +39,7 @@ const CHECKS = [
   { step: 'proof', result: '401 invalid_dpop_proof' },
   { step: 'replay', result: '401 invalid_dpop_proof' },
   { step: 'token', result: '401 invalid_token' },
+  { step: 'rateLimit', result: '429 · Retry-After' },
   { step: 'provider', result: '401 invalid_token' },
   { step: 'link', result: '401 invalid_token' },
   { step: 'item', result: '403 insufficient_scope' },
@@ -60,6 +61,7 @@ const ERRORS = [
   { status: '413', code: 'body-too-large' },
   { status: '422', code: 'idempotency-key-reused' },
   { status: '422', code: 'business' },
+  { status: '429', code: 'rate-limited', header: 'Retry-After' },
   { status: '500', code: 'internal-error' },
   { status: '503', code: 'maintenance', header: 'Retry-After' },
 ] as const;

@@ -16,6 +16,8 @@ import {
   terminateProvider,
 } from '@/lib/operations/commands';
 import { OperationError } from '@/lib/operations/errors';
+import { log } from '@/lib/observability/logger';
+import { errorReference } from '@/lib/observability/context';
 
 // Operator actions on links and providers (Art. 5.2). Each checks the operator role itself
 // (a read-only staff session or a customer session gets 403), validates, and runs one
@@ -60,8 +62,8 @@ async function run(kind: Kind, formData: FormData, needsReason: boolean, act: (i
     if (result instanceof Done) done = result.kind;
   } catch (error) {
     if (error instanceof OperationError) return { status: 'error', message: t(`errors.${error.code}`), at: Date.now(), values };
-    const ref = randomUUID().slice(0, 8);
-    console.error(`[operator action ${ref}]`, error);
+    const ref = errorReference(randomUUID);
+    log('operations').error({ err: error, ref }, 'an operator action failed');
     return { status: 'error', message: t('errors.unexpected', { ref }), at: Date.now(), values };
   }
   revalidatePath('/staff', 'layout');

@@ -6,3 +6,4 @@ export * from './links';
 export * from './oauth';
 export * from './instructions';
 export * from './staff';
+export * from './traffic';

@@ -9,6 +9,7 @@ import { getDb } from '@/lib/db';
 import { PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
 import { loadInteraction } from '@/lib/oauth/interaction';
 import { apiResource, itemsFromScope } from '@/lib/oauth/scopes';
+import { log } from '@/lib/observability/logger';
 
 // `done`: the client navigates to the authorization server's resume URL (a full navigation, so the
 // redirect chain to the provider's redirect URI is the browser's, not the app router's).
@@ -50,7 +51,7 @@ export async function approveAction(uid: string, _prev: ConsentState, formData: 
     await recordConsent(db, principal, { clientId: interaction.clientId, scope: interaction.scope, items: parsed.data.items, accountIds: parsed.data.accounts, grantId });
   } catch (error) {
     await grant.destroy();
-    console.error('[consent] could not record consent', error);
+    log('consent').error({ err: error }, 'could not record consent');
     return { status: 'done', returnTo: await interaction.finish({ error: 'access_denied', error_description: 'The consent could not be recorded' }) };
   }
   return { status: 'done', returnTo: await interaction.finish({ login: { accountId: principal.customerId }, consent: { grantId } }) };

@@ -9,6 +9,8 @@ import { getDb } from '@/lib/db';
 import { DomainError } from '@/lib/domain/link-rules';
 import { PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
 import { requestChainedConnectionStop, setItemGranted, stopLink } from '@/lib/links/commands';
+import { log } from '@/lib/observability/logger';
+import { errorReference } from '@/lib/observability/context';
 
 export type ActionState =
   | { status: 'idle' }
@@ -34,8 +36,8 @@ const itemChangeSchema = z.object({
 async function fail(error: unknown): Promise<ActionState> {
   const t = await getTranslations('results.errors');
   if (error instanceof DomainError) return { status: 'error', code: error.code, message: t(error.code), at: Date.now() };
-  const ref = randomUUID().slice(0, 8);
-  console.error(`[action ${ref}]`, error);
+  const ref = errorReference(randomUUID);
+  log('portal').error({ err: error, ref }, 'a portal action failed');
   return { status: 'error', code: 'unexpected', message: t('unexpected', { ref }), at: Date.now() };
 }
 

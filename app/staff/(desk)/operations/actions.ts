@@ -12,6 +12,8 @@ import { isCalendarDate, isTermsId, parseTokyoDateTime, revisionNoteDate } from 
 import { resolveProviderRef } from '@/lib/operations/resolve';
 import { parseTermsText, TermsParseError } from '@/lib/terms/parse';
 import type { FormState } from './form-state';
+import { log } from '@/lib/observability/logger';
+import { errorReference } from '@/lib/observability/context';
 
 // The operator console's actions (Art. 6.1, 7, 9). Each one checks the operator itself: the page's
 // check only hides the forms, a Server Action is reachable by a POST on its own. Parse (zod) →
@@ -62,8 +64,8 @@ function fieldErrorsOf(t: Translate, error: z.ZodError): Record<string, string> 
 
 async function unexpected(error: unknown, typed: Record<string, string>): Promise<FormState> {
   const t = await getTranslations('Operations');
-  const ref = randomUUID().slice(0, 8);
-  console.error(`[operations ${ref}]`, error);
+  const ref = errorReference(randomUUID);
+  log('operations').error({ err: error, ref }, 'an operations form failed');
   return { status: 'error', message: t('errors.unexpected', { ref }), fieldErrors: {}, values: typed, at: Date.now() };
 }
 
