@@ -20,5 +20,7 @@ export async function register(): Promise<void> {
   onShutdown('stop housekeeping', 10, stopHousekeeping);
   onShutdown('stop event delivery (leases released)', 10, stopEventDelivery);
   onShutdown('flush usage counts', 50, async () => flushAccessCounts(await getDb()));
+  const { flushCallStats } = await import('./lib/api/call-stats');
+  onShutdown('flush call figures', 50, () => flushCallStats());
   onShutdown('close the database', 90, closeDb);
 }

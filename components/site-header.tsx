@@ -82,11 +82,18 @@ async function StaffNav({ staff }: { staff: StaffUser }) {
           </Link>
         </li>
         {staff.role === 'operator' ? (
-          <li>
-            <Link href="/staff/operations" className={navLink}>
-              {t('operations')}
-            </Link>
-          </li>
+          <>
+            <li>
+              <Link href="/staff/operations" className={navLink}>
+                {t('operations')}
+              </Link>
+            </li>
+            <li>
+              <Link href="/staff/service" className={navLink}>
+                {t('service')}
+              </Link>
+            </li>
+          </>
         ) : null}
       </ul>
       <p className="py-1 text-sm text-ink-muted">{t('signedInAs', { name: staff.name, role: t(`role.${staff.role}`) })}</p>

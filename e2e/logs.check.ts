@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations } from './support/axe';
 import { DEMO, DEMO2, DEMO3_UNREGISTERED, OPERATOR, STAFF, STORAGE } from './support/users';
 
 // Runs after every other end-to-end test (playwright.config.ts, project "operations"), on the log
@@ -122,5 +123,61 @@ test.describe('/metrics', () => {
     expect(after).toMatch(/^renkei_outbox_pending_events \d+$/m);
     expect(after).toMatch(/^renkei_db_connections\{state="max"\} \d+$/m);
     expect(after).toMatch(/^process_resident_memory_bytes \d+$/m);
+  });
+});
+
+test.describe('the service figures (operators)', () => {
+  test('GET /api/operations/report: 401, 403 for read-only staff, and the run’s calls for the metrics token', async ({ browser, request }) => {
+    expect((await request.get('/api/operations/report')).status()).toBe(401);
+    const staff = await browser.newContext({ storageState: STORAGE.staff });
+    expect((await staff.request.get('/api/operations/report')).status()).toBe(403);
+    await staff.close();
+    const response = await request.get('/api/operations/report', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(response.status()).toBe(200);
+    const report = (await response.json()) as {
+      timeZone: string;
+      days: Array<{ date: string; invocations: { authenticated: number; unauthenticated: number; total: number }; rejections: number; performance: { within1000Ms: number } }>;
+      lastHourByProvider: Array<{ clientId: string; calls: number; rejected: number }>;
+    };
+    expect(report.timeZone).toBe('Asia/Tokyo');
+    expect(report.days).toHaveLength(8);
+    const today = report.days[0]!;
+    expect(today.date).toBe(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo' }).format(new Date()));
+    // The run called the API with and without valid tokens, and went over a link's limit.
+    expect(today.invocations.authenticated).toBeGreaterThan(50);
+    expect(today.invocations.unauthenticated).toBeGreaterThan(0);
+    expect(today.rejections).toBeGreaterThan(0);
+    expect(today.performance.within1000Ms).toBeGreaterThan(0.5);
+    const demo = report.lastHourByProvider.find((r) => r.clientId === 'demo-provider');
+    expect(demo?.calls).toBeGreaterThan(10);
+    expect(demo?.rejected).toBeGreaterThan(0);
+  });
+
+  test('the service page: now, the last hour per provider, the daily report; operators only; axe; 390 px', async ({ browser }) => {
+    const staff = await browser.newContext({ storageState: STORAGE.staff });
+    const forbidden = await staff.newPage();
+    expect((await forbidden.goto('/staff/service'))?.status()).toBe(403);
+    await staff.close();
+
+    const operator = await browser.newContext({ storageState: STORAGE.operator, viewport: { width: 390, height: 844 } });
+    const page = await operator.newPage();
+    await page.goto('/staff/service');
+    await expect(page.getByRole('heading', { level: 1, name: 'サービス状況' })).toBeVisible();
+    await expect(page.getByTestId('service-maintenance')).toContainText(/メンテナンス/);
+    await expect(page.getByTestId('service-outbox')).toBeVisible();
+    const demoRow = page.getByTestId('service-last-hour').locator('tr[data-client-id="demo-provider"]');
+    await expect(demoRow).toBeVisible();
+    await expect(page.getByTestId('service-daily').locator('tbody tr')).toHaveCount(8);
+    await expect(page.getByTestId('service-daily').locator('tbody tr').first()).toContainText('本日');
+    // The tables scroll inside their region; the page itself does not scroll sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: 'test-results/service-phone.png', fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'サービス状況' }).first().click();
+    await expect(page).toHaveURL(/\/staff\/service$/);
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: 'test-results/service-desktop.png', fullPage: true });
+    await operator.close();
   });
 });

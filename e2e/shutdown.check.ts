@@ -102,7 +102,7 @@ test('SIGTERM under load: no response cut off, usage counts flushed, exit 0, the
   expect(outcomes.otherStatus).toBe(0);
   expect(outcomes.ok).toBeGreaterThan(20);
   const log = output.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg: string; steps?: string[] });
-  expect(log.find((l) => l.msg === 'stopped')?.steps).toEqual(['stop housekeeping', 'stop event delivery (leases released)', 'flush usage counts', 'close the database']);
+  expect(log.find((l) => l.msg === 'stopped')?.steps).toEqual(['stop housekeeping', 'stop event delivery (leases released)', 'flush usage counts', 'flush call figures', 'close the database']);
 
   // The folder is free at once, and every answered call was counted (none lost in memory).
   const database = await openPglite(path.resolve(DIR));

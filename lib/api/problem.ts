@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { currentRequestId } from '@/lib/observability/context';
+import { openDatabase } from '@/lib/db';
+import { currentRequestContext, currentRequestId } from '@/lib/observability/context';
 import { log } from '@/lib/observability/logger';
 import { metrics } from '@/lib/observability/metrics';
+import { outcomeOf, recordCall } from './call-stats';
 import { rateLimitHeaders } from './rate-limit';
 
 /** The problem code of each refusal this module made (metrics: refusals by reason). */
@@ -34,6 +36,7 @@ export const notFound = () => problem(404, 'Not Found', 'No such resource.', { c
  */
 export function apiRoute<A extends unknown[]>(handler: (request: Request, ...rest: A) => Promise<Response>): (request: Request, ...rest: A) => Promise<Response> {
   return async (request, ...rest) => {
+    const started = performance.now();
     let response: Response;
     try {
       response = await handler(request, ...rest);
@@ -47,6 +50,13 @@ export function apiRoute<A extends unknown[]>(handler: (request: Request, ...res
       });
     }
     recordDecision(response);
+    const principal = currentRequestContext()?.principal;
+    const clientId = principal?.startsWith('provider:') ? principal.slice('provider:'.length) : '';
+    const ms = performance.now() - started;
+    // The database this process has open (none in a unit test): figures are never a reason to open one.
+    void openDatabase()
+      .then((database) => database && recordCall(database.db, { clientId, outcome: outcomeOf(response.status, problemCodes.get(response)), ms }))
+      .catch(() => {});
     for (const [name, value] of Object.entries(rateLimitHeaders.get(request) ?? {})) {
       if (!response.headers.has(name)) response.headers.set(name, value);
     }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Database } from '@/lib/db/connect';
 import { metrics } from '@/lib/observability/metrics';
 import { openTestDatabase, onServer } from '@/test/db';
-import { consumeLimits, limitersFor } from './rate-limit';
+import { closeRedisClients, consumeLimits, limitersFor } from './rate-limit';
 
 async function rateLimitedCount(limit: string): Promise<number> {
   const { values } = await metrics.rateLimited.get();
@@ -85,6 +85,30 @@ describe('traffic-limit windows', () => {
       ]);
       await purgeRateLimitWindows(database.db, now);
       expect((await database.db.select({ key: rateLimits.key }).from(rateLimits)).map((r) => r.key)).toEqual(['link:recent']);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+// .ci/run points this at the machine's Redis (REDIS_URL deployments keep the counters there).
+const redisUrl = process.env.TEST_REDIS_URL;
+describe.runIf(redisUrl)('traffic limits in Redis', () => {
+  afterAll(async () => {
+    await closeRedisClients();
+  });
+  it('holds one limit across two instances', async () => {
+    const database = await openTestDatabase({ seed: false });
+    try {
+      const a = await limitersFor(database.db, 'redis', { points: { link: 2 }, redisUrl });
+      const b = await limitersFor(database.db, 'redis', { points: { link: 2 }, redisUrl });
+      const key = [{ name: 'link' as const, key: `redis-${Date.now()}-${Math.random()}` }];
+      const fail = (error: unknown) => {
+        throw error;
+      };
+      const decisions = [await consumeLimits(a, key, fail), await consumeLimits(b, key, fail), await consumeLimits(a, key, fail)];
+      expect(decisions.map((d) => d.allowed)).toEqual([true, true, false]);
+      expect(Number(decisions[2]!.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
     } finally {
       await database.close();
     }

@@ -1,6 +1,6 @@
 import { RateLimiterDrizzle, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { lt } from 'drizzle-orm';
-import type { Db } from '@/lib/db/connect';
+import { lt, sql } from 'drizzle-orm';
+import { preparedPerDb, type Db } from '@/lib/db/connect';
 import { rateLimits } from '@/lib/db/schema';
 import { env } from '@/lib/env';
 import { metrics } from '@/lib/observability/metrics';
@@ -32,21 +32,34 @@ export function limitPoints(name: LimitName): number {
 type Store = { kind: 'memory' | 'database' | 'redis'; limiters: Map<LimitName, RateLimiterAbstract> };
 const globalForLimits = globalThis as typeof globalThis & { __renkeiRateLimits?: WeakMap<Db, Store> };
 const stores = (globalForLimits.__renkeiRateLimits ??= new WeakMap<Db, Store>());
-let redisClient: unknown = null;
+const redisClients = new Map<string, unknown>();
 
-async function redis(): Promise<unknown> {
-  if (!redisClient) {
+async function redis(url: string): Promise<unknown> {
+  let client = redisClients.get(url);
+  if (!client) {
     const { default: Redis } = await import('ioredis');
-    redisClient = new Redis(env.REDIS_URL as string, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    const connected = new Redis(url, { maxRetriesPerRequest: 1 });
+    connected.on('error', () => {}); // reported by the limiter's failure path (fail open), not as an unhandled error
+    await new Promise<void>((resolve) => {
+      connected.once('ready', () => resolve());
+      connected.once('error', () => resolve());
+    });
+    redisClients.set(url, (client = connected));
   }
-  return redisClient;
+  return client;
+}
+
+/** Tests: the Redis connections this process opened. */
+export async function closeRedisClients(): Promise<void> {
+  for (const client of redisClients.values()) await (client as { quit: () => Promise<unknown> }).quit();
+  redisClients.clear();
 }
 
 /**
  * The limiters of one database handle; `kind` says where their counters live. `fresh` (tests)
  * builds new limiter objects, as another instance would, with the given limits.
  */
-export async function limitersFor(db: Db, kind: 'memory' | 'database' | 'redis', fresh?: { points: Partial<Record<LimitName, number>> }): Promise<Store> {
+export async function limitersFor(db: Db, kind: 'memory' | 'database' | 'redis', fresh?: { points: Partial<Record<LimitName, number>>; redisUrl?: string }): Promise<Store> {
   let store = fresh ? undefined : stores.get(db);
   if (store && store.kind === kind) return store;
   const limiters = new Map<LimitName, RateLimiterAbstract>();
@@ -55,15 +68,53 @@ export async function limitersFor(db: Db, kind: 'memory' | 'database' | 'redis',
     limiters.set(
       name,
       kind === 'redis'
-        ? new RateLimiterRedis({ ...options, storeClient: await redis(), useRedisPackage: false })
+        ? new RateLimiterRedis({ ...options, storeClient: await redis(fresh?.redisUrl ?? (env.REDIS_URL as string)) })
         : kind === 'database'
-          ? new RateLimiterDrizzle({ ...options, storeClient: db, schema: rateLimits, clearExpiredByTimeout: false })
+          ? new PreparedDrizzleLimiter({ ...options, storeClient: db, schema: rateLimits, clearExpiredByTimeout: false }, db)
           : new RateLimiterMemory(options),
     );
   }
   store = { kind, limiters };
   if (!fresh) stores.set(db, store);
   return store;
+}
+
+/**
+ * The window's upsert, prepared once per database handle (building it with drizzle's query builder
+ * on every call cost more than running it; decision 23) and timed by the database's clock, which
+ * every instance shares.
+ */
+const preparedUpsert = preparedPerDb((db) =>
+  db
+    .insert(rateLimits)
+    .values({ key: sql.placeholder('key'), points: sql.placeholder('points'), expire: sql`now() + (${sql.placeholder('ms')}::int * interval '1 millisecond')` })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        points: sql`case when ${rateLimits.expire} <= now() then excluded.points else ${rateLimits.points} + excluded.points end`,
+        expire: sql`case when ${rateLimits.expire} <= now() then excluded.expire else ${rateLimits.expire} end`,
+      },
+    })
+    .returning({ points: rateLimits.points, expire: rateLimits.expire })
+    .prepare('renkei_rate_limit_upsert'),
+);
+
+type Upsert = (key: string, points: number, msDuration: number, forceExpire?: boolean) => Promise<unknown>;
+
+/** rate-limiter-flexible's Drizzle store with the prepared upsert above (its own builds the query each time). */
+class PreparedDrizzleLimiter extends RateLimiterDrizzle {
+  constructor(
+    options: ConstructorParameters<typeof RateLimiterDrizzle>[0],
+    private readonly db: Db,
+  ) {
+    super(options);
+  }
+
+  async _upsert(key: string, points: number, msDuration: number, forceExpire = false): Promise<unknown> {
+    if (forceExpire || msDuration <= 0) return (RateLimiterDrizzle.prototype as unknown as { _upsert: Upsert })._upsert.call(this, key, points, msDuration, forceExpire);
+    const [row] = await preparedUpsert(this.db).execute({ key, points, ms: msDuration });
+    return row;
+  }
 }
 
 /** Where this deployment keeps its counters. */

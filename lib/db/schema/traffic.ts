@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Traffic-limit counters (lib/api/rate-limit.ts, rate-limiter-flexible's Drizzle store): one row
@@ -13,4 +13,25 @@ export const rateLimits = pgTable(
     expire: timestamp('expire', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('rate_limits_expire_idx').on(t.expire)],
+);
+
+/**
+ * Provider API calls per minute, provider and outcome (lib/api/call-stats.ts): counted in memory
+ * by each instance and added here every 10 s and at shutdown, so the figures cover every instance.
+ * The operator's service page and the daily report (CDR "Get Metrics") are read from it.
+ * `client_id` is '' for calls that never authenticated. Outcomes: ok (2xx), refused (4xx but 429),
+ * rejected (429, traffic limits), error (5xx but maintenance), unavailable (503, maintenance).
+ */
+export const apiCallStats = pgTable(
+  'api_call_stats',
+  {
+    minute: timestamp('minute', { withTimezone: true, mode: 'date' }).notNull(),
+    clientId: text('client_id').notNull(),
+    outcome: text('outcome').notNull(),
+    calls: integer('calls').notNull(),
+    totalMs: bigint('total_ms', { mode: 'number' }).notNull(),
+    within1000: integer('within_1000').notNull(),
+    within1500: integer('within_1500').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.minute, t.clientId, t.outcome] })],
 );
