@@ -43,8 +43,3 @@ export async function openDatabase(): Promise<Database | null> {
   const opening = globalForDb.__renkeiDb;
   return opening ? opening.catch(() => null) : null;
 }
-
-export async function databaseKind(): Promise<Database['kind'] | null> {
-  const opening = globalForDb.__renkeiDb;
-  return opening ? (await opening.catch(() => null))?.kind ?? null : null;
-}

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { currentStaff } from '@/lib/auth/principal';
 import type { OperatorPrincipal } from '@/lib/auth/types';
+import type { ServiceReader } from '@/lib/operations/service-report';
 import { env } from '@/lib/env';
 
 /**
@@ -8,8 +9,6 @@ import { env } from '@/lib/env';
  * `Authorization: Bearer <METRICS_TOKEN>`, or a signed-in operator. Anyone else gets the answer to
  * send (401 or 403).
  */
-export type FiguresReader = OperatorPrincipal | { kind: 'monitoring' };
-
 function bearerMatches(request: Request): boolean {
   const expected = env.METRICS_TOKEN;
   const [scheme, given] = (request.headers.get('authorization') ?? '').split(' ');
@@ -19,7 +18,7 @@ function bearerMatches(request: Request): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function figuresReader(request: Request): Promise<FiguresReader | Response> {
+export async function figuresReader(request: Request): Promise<ServiceReader | Response> {
   if (bearerMatches(request)) return { kind: 'monitoring' };
   const staff = await currentStaff();
   const headers = { 'Cache-Control': 'no-store' };

@@ -1,4 +1,4 @@
-import { and, count, eq, min } from 'drizzle-orm';
+import { count, eq, min } from 'drizzle-orm';
 import { getDb, openDatabase } from '@/lib/db';
 import { providerEvents } from '@/lib/db/schema';
 import { gauge } from './metrics';
@@ -35,7 +35,7 @@ export function outboxBacklog(): Promise<{ pending: number; oldest: Date | null 
     const [row] = await db
       .select({ pending: count(), oldest: min(providerEvents.createdAt) })
       .from(providerEvents)
-      .where(and(eq(providerEvents.state, 'pending')));
+      .where(eq(providerEvents.state, 'pending'));
     return { pending: Number(row?.pending ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
   })();
   cached = { at: Date.now(), value };

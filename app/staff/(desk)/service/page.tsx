@@ -17,6 +17,9 @@ export async function generateMetadata(): Promise<Metadata> {
 /** An outbox whose oldest event has waited this long needs a look (docs/operations.md alerts). */
 const OUTBOX_ATTENTION_S = 15 * 60;
 
+const LAST_HOUR_COLUMNS = ['calls', 'errors', 'refused', 'rejected', 'averageMs', 'within1000'] as const;
+const DAILY_COLUMNS = ['availability', 'invocations', 'averageMs', 'within1000', 'within1500', 'errors', 'rejections', 'peakTps'] as const;
+
 const cell = 'px-3 py-2 text-right tabular whitespace-nowrap';
 const head = 'px-3 py-2 text-right font-semibold whitespace-nowrap';
 
@@ -93,12 +96,11 @@ export default async function StaffServicePage() {
                     <th scope="col" className="px-3 py-2 text-left font-semibold">
                       {t('lastHour.provider')}
                     </th>
-                    <th scope="col" className={head}>{t('lastHour.calls')}</th>
-                    <th scope="col" className={head}>{t('lastHour.errors')}</th>
-                    <th scope="col" className={head}>{t('lastHour.refused')}</th>
-                    <th scope="col" className={head}>{t('lastHour.rejected')}</th>
-                    <th scope="col" className={head}>{t('lastHour.averageMs')}</th>
-                    <th scope="col" className={head}>{t('lastHour.within1000')}</th>
+                    {LAST_HOUR_COLUMNS.map((column) => (
+                      <th key={column} scope="col" className={head}>
+                        {t(`lastHour.${column}`)}
+                      </th>
+                    ))}
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-line">
@@ -132,14 +134,11 @@ export default async function StaffServicePage() {
                   <th scope="col" className="px-3 py-2 text-left font-semibold">
                     {t('daily.date')}
                   </th>
-                  <th scope="col" className={head}>{t('daily.availability')}</th>
-                  <th scope="col" className={head}>{t('daily.invocations')}</th>
-                  <th scope="col" className={head}>{t('daily.averageMs')}</th>
-                  <th scope="col" className={head}>{t('daily.within1000')}</th>
-                  <th scope="col" className={head}>{t('daily.within1500')}</th>
-                  <th scope="col" className={head}>{t('daily.errors')}</th>
-                  <th scope="col" className={head}>{t('daily.rejections')}</th>
-                  <th scope="col" className={head}>{t('daily.peakTps')}</th>
+                  {DAILY_COLUMNS.map((column) => (
+                    <th key={column} scope="col" className={head}>
+                      {t(`daily.${column}`)}
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody className="divide-y divide-line">
