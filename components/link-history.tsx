@@ -1,35 +1,7 @@
 import { getFormatter, getTranslations } from 'next-intl/server';
-import type { PermissionItem } from '@/lib/domain/permission-items';
+import { historyText } from '@/lib/links/history-text';
 import type { HistoryEntryDTO } from '@/lib/links/queries';
 import { Card } from './ui/card';
-
-const KNOWN_EVENTS = new Set([
-  'consent_given',
-  'consent_renewed',
-  'item_granted',
-  'item_revoked',
-  'link_revoked',
-  'link_expired',
-  'link_suspended',
-  'link_resumed',
-  'link_terminated',
-  'chained_connection_stop_requested',
-  'bank_chained_stop_requested',
-  'transfer_instructed',
-  'direct_debit_applied',
-  'direct_debit_transferred',
-]);
-
-type T = Awaited<ReturnType<typeof getTranslations>>;
-
-function historyText(t: T, h: { event: string; item: PermissionItem | null; detail: Record<string, unknown> }): string {
-  if (!KNOWN_EVENTS.has(h.event)) return t('history.unknown', { event: h.event });
-  return t(`history.${h.event}` as 'history.consent_given', {
-    item: h.item ? t(`items.${h.item}.name`) : '',
-    name: typeof h.detail.name === 'string' ? h.detail.name : typeof h.detail.payee === 'string' ? h.detail.payee : '',
-    amount: typeof h.detail.amount === 'number' ? new Intl.NumberFormat('ja-JP').format(h.detail.amount) : '',
-  });
-}
 
 /** A link's append-only history, newest first. Staff also see the operator's internal notes. */
 export async function LinkHistory({ history, showNotes = false }: { history: HistoryEntryDTO[]; showNotes?: boolean }) {
@@ -41,7 +13,7 @@ export async function LinkHistory({ history, showNotes = false }: { history: His
         {history.map((h) => (
           <li key={h.id} className="relative">
             <span className="absolute top-2 -left-[27px] size-3 rounded-full border-2 border-surface bg-primary" aria-hidden="true" />
-            <p className="font-semibold">{historyText(t, h)}</p>
+            <p className="font-semibold">{historyText(t as unknown as Parameters<typeof historyText>[0], h)}</p>
             <p className="tabular text-sm text-ink-muted">
               <time dateTime={h.at.toISOString()}>{format.dateTime(h.at, 'dateTime')}</time>・{t(`history.actor.${h.actorType}`)}
               {h.detail.stepUp ? `・${t('history.stepUp')}` : ''}

@@ -1,9 +1,23 @@
-// SPEC §7 sandbox users (kept in sync with lib/db/seed.ts DEMO_USERS).
-export const DEMO = { logonId: 'demo', password: 'demo-Pass-2020', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', name: '山田 太郎' };
-export const DEMO2 = { logonId: 'demo2', password: 'demo2-Pass-2020', totpSecret: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU', name: '佐藤 花子' };
-export const DEMO3_UNREGISTERED = { logonId: 'demo3', password: 'demo3-Pass-2020', totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' };
+// SPEC §7 sandbox users: the seed's own list (sandbox/demo-users.ts), not a copy.
+import { DEMO_STAFF, DEMO_USERS } from '../../sandbox/demo-users';
 
-export const STAFF = { logonId: 'staff', password: 'staff-Pass-2020', totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', name: '行員 一郎' };
-export const OPERATOR = { logonId: 'operator', password: 'operator-Pass-2020', totpSecret: 'GEZDGNBVGY3TQOJRGEZDGNBVGY3TQOJR', name: '運用 花子' };
+function customer(logonId: string) {
+  const user = DEMO_USERS.find((u) => u.logonId === logonId);
+  if (!user) throw new Error(`no demo user ${logonId}`);
+  return { logonId: user.logonId, password: user.password, totpSecret: user.totpSecret, name: user.nameJa };
+}
+
+function staffMember(logonId: string) {
+  const member = DEMO_STAFF.find((m) => m.logonId === logonId);
+  if (!member) throw new Error(`no demo staff ${logonId}`);
+  return { logonId: member.logonId, password: member.password, totpSecret: member.totpSecret, name: member.name };
+}
+
+export const DEMO = customer('demo');
+export const DEMO2 = customer('demo2');
+export const DEMO3_UNREGISTERED = customer('demo3');
+
+export const STAFF = staffMember('staff');
+export const OPERATOR = staffMember('operator');
 
 export const STORAGE = { demo: 'e2e/.auth/demo.json', demo2: 'e2e/.auth/demo2.json', staff: 'e2e/.auth/staff.json', operator: 'e2e/.auth/operator.json' };

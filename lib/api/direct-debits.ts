@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { accounts, directDebitAgreements, linkAccounts, linkHistory } from '@/lib/db/schema';
+import { accounts, directDebitAgreements, linkAccounts } from '@/lib/db/schema';
+import { recordInstruction } from '@/lib/links/lifecycle';
 import type { ApiCaller } from './authorize';
 import type { PostOutcome } from './idempotent-post';
 import { debitForInstruction, finisher, problemBody } from './instruction-steps';
@@ -35,15 +36,13 @@ export async function applyForDirectDebit(caller: ApiCaller, input: z.infer<type
       .insert(directDebitAgreements)
       .values({ linkId: caller.linkId, customerId: caller.customerId, accountId: account.id, billerName: input.biller_name, billerCode: input.biller_code, customerReference: input.customer_reference, status: 'active', createdAt: now })
       .returning({ id: directDebitAgreements.id });
-    await tx.insert(linkHistory).values({
-      linkId: caller.linkId,
-      at: now,
-      actorType: 'provider',
-      actorId: caller.clientId,
-      event: 'direct_debit_applied',
-      item: 'direct_debit_applications',
-      detail: { agreementId: agreement!.id, name: input.biller_name },
-    });
+    await recordInstruction(
+      tx,
+      caller.linkId,
+      { event: 'direct_debit_applied', item: 'direct_debit_applications', detail: { agreementId: agreement!.id, name: input.biller_name } },
+      { type: 'provider', id: caller.clientId },
+      now,
+    );
     return finish({ status: 201, body: { id: agreement!.id, status: 'active', account_id: account.id, biller_name: input.biller_name, biller_code: input.biller_code, customer_reference: input.customer_reference, created_at: now.toISOString() } });
   });
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { DomainError } from '@/lib/domain/link-rules';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { authorizeApiCall, type ApiCaller } from './authorize';
 import { claimIdempotencyKey, releaseIdempotencyKey, requestHash } from './idempotency';
@@ -57,6 +58,11 @@ export async function handleIdempotentPost<S extends z.ZodType>(
     return new Response(JSON.stringify(outcome.body), { status: outcome.status, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' } });
   } catch (error) {
     await releaseIdempotencyKey(caller.db, caller.clientId, key);
+    // The link stopped (or was suspended) while the instruction ran: nothing was done, as if the
+    // consent check had been a moment later.
+    if (error instanceof DomainError && error.code === 'link_not_active') {
+      return problem(401, 'Unauthorized', 'The link is no longer active.', { challenge: 'invalid_token', code: 'link-not-active' });
+    }
     throw error;
   }
 }

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '@/lib/db/connect';
-import { accounts, instructions, linkHistory, transactions } from '@/lib/db/schema';
+import { accounts, instructions, transactions } from '@/lib/db/schema';
 import type { PermissionItem } from '@/lib/domain/permission-items';
+import { recordInstruction, type InstructionEvent } from '@/lib/links/lifecycle';
 import type { ApiCaller } from './authorize';
 import { completeIdempotencyKey } from './idempotency';
 import type { PostOutcome } from './idempotent-post';
@@ -35,7 +36,7 @@ export async function debitForInstruction(
     payeeId?: string;
     agreementId?: string;
     memo?: string;
-    history: { event: string; item: PermissionItem; detail: Record<string, unknown> };
+    history: { event: InstructionEvent; item: PermissionItem; detail: Record<string, unknown> };
   },
   now: Date,
 ): Promise<{ instructionId: string; balanceAfter: number }> {
@@ -58,14 +59,12 @@ export async function debitForInstruction(
     })
     .returning({ id: instructions.id });
   if (!instruction) throw new Error('instruction insert failed');
-  await tx.insert(linkHistory).values({
-    linkId: caller.linkId,
-    at: now,
-    actorType: 'provider',
-    actorId: caller.clientId,
-    event: input.history.event,
-    item: input.history.item,
-    detail: { instructionId: instruction.id, amount: input.amount, ...input.history.detail },
-  });
+  await recordInstruction(
+    tx,
+    caller.linkId,
+    { event: input.history.event, item: input.history.item, detail: { instructionId: instruction.id, amount: input.amount, ...input.history.detail } },
+    { type: 'provider', id: caller.clientId },
+    now,
+  );
   return { instructionId: instruction.id, balanceAfter };
 }

@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db/connect';
 import { credentials, customers, sessions } from '@/lib/db/schema';
-import { DEMO_USERS } from '@/lib/db/seed';
+import { DEMO_USERS } from '@/sandbox/demo-users';
 import { openTestDatabase, onServer } from '@/test/db';
 import {
   CHALLENGE_TTL_MINUTES,

@@ -1,12 +1,12 @@
-import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { Db, Executor } from '@/lib/db/connect';
-import { accounts, chainedConnections, consentDecisions, linkAccounts, linkHistory, linkItems, links, providers } from '@/lib/db/schema';
+import { accounts, chainedConnections, consentDecisions, links, providers } from '@/lib/db/schema';
 import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
 import { DomainError } from '@/lib/domain/link-rules';
 import { computeExpiresAt, hasBankHold, type LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
-import { revokeGrantRecords } from '@/lib/oauth/adapter';
+import { establishLink } from '@/lib/links/lifecycle';
 import { itemsFromScope } from '@/lib/oauth/scopes';
 import { getTermsOverview } from '@/lib/terms/queries';
 
@@ -119,61 +119,21 @@ export async function recordConsent(db: Db, principal: CustomerPrincipal, input:
     const ownAccounts = context.accounts.filter((a) => input.accountIds.includes(a.id)).map((a) => a.id);
     if (ownAccounts.length === 0 || ownAccounts.length !== new Set(input.accountIds).size) throw new DomainError('not_found', 'account');
 
-    const expiresAt = computeExpiresAt(now, context.provider.inactivityDays);
-    const [existing] = await tx
-      .select({ id: links.id, status: links.status, suspendedVia: links.suspendedVia, grantId: links.grantId })
-      .from(links)
-      .where(and(eq(links.customerId, principal.customerId), eq(links.providerId, context.provider.id)))
-      .for('update');
-    let linkId: string;
-    if (existing) {
-      if (hasBankHold(existing)) throw new DomainError('link_not_active', 'link_suspended');
-      if (existing.grantId) await revokeGrantRecords(tx, existing.grantId);
-      await tx
-        .update(links)
-        .set({
-          status: 'active',
-          suspensionReason: null,
-          suspensionNote: null,
-          suspendedVia: null,
-          termsVersionId: context.terms.id,
-          consentedAt: now,
-          lastUsedAt: null,
-          expiresAt,
-          statusChangedAt: now,
-          grantId: input.grantId,
-          version: sql`${links.version} + 1`,
-        })
-        .where(eq(links.id, existing.id));
-      linkId = existing.id;
-    } else {
-      const [created] = await tx
-        .insert(links)
-        .values({ customerId: principal.customerId, providerId: context.provider.id, status: 'active', termsVersionId: context.terms.id, consentedAt: now, expiresAt, statusChangedAt: now, grantId: input.grantId })
-        .returning({ id: links.id });
-      if (!created) throw new Error('link insert failed');
-      linkId = created.id;
-    }
-    // The items of this consent: what was offered, granted as the customer chose.
-    await tx.delete(linkItems).where(and(eq(linkItems.linkId, linkId), notInArray(linkItems.item, context.offeredItems)));
-    for (const item of context.offeredItems) {
-      const granted = items.includes(item);
-      await tx
-        .insert(linkItems)
-        .values({ linkId, item, granted, grantedAt: granted ? now : null, revokedAt: null })
-        .onConflictDoUpdate({ target: [linkItems.linkId, linkItems.item], set: { granted, grantedAt: granted ? now : null, revokedAt: granted ? null : now } });
-    }
-    await tx.delete(linkAccounts).where(eq(linkAccounts.linkId, linkId));
-    await tx.insert(linkAccounts).values(ownAccounts.map((accountId) => ({ linkId, accountId })));
-    await tx.insert(linkHistory).values({
-      linkId,
-      at: now,
-      actorType: 'customer',
-      actorId: principal.customerId,
-      event: existing ? 'consent_renewed' : 'consent_given',
-      detail: { items, declined: context.offeredItems.filter((i) => !items.includes(i)), accounts: ownAccounts.length, termsVersion: context.terms.id },
-    });
-    return { linkId, renewed: Boolean(existing) };
+    return establishLink(
+      tx,
+      {
+        customerId: principal.customerId,
+        providerId: context.provider.id,
+        termsVersionId: context.terms.id,
+        expiresAt: computeExpiresAt(now, context.provider.inactivityDays),
+        grantId: input.grantId,
+        offeredItems: context.offeredItems,
+        grantedItems: items,
+        accountIds: ownAccounts,
+      },
+      { type: 'customer', id: principal.customerId },
+      now,
+    );
   });
 }
 

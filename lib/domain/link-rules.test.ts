@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, regrantBlocker, requiresStepUp, revokeBlocker, stopBlocker } from './link-rules';
+import { DomainError, regrantBlocker, requiresStepUp, revokeBlocker } from './link-rules';
 import type { LinkStatus } from './link-status';
 import {
   groupOf,
@@ -90,19 +90,6 @@ describe('revokeBlocker', () => {
   it('refuses an item that was never requested', () => {
     expect(revokeBlocker(link('active'), requested, 'direct_debit_transfers')).toBe('item_not_requested');
     expect(revokeBlocker(link('suspended'), [], 'balances')).toBe('item_not_requested');
-  });
-});
-
-describe('stopBlocker (Art. 5.1)', () => {
-  it('lets the customer stop a link that is not final', () => {
-    expect(stopBlocker(link('active'))).toBeNull();
-    expect(stopBlocker(link('active', PAST))).toBeNull();
-    expect(stopBlocker(link('expired', PAST))).toBeNull();
-    expect(stopBlocker(link('suspended'))).toBeNull();
-  });
-
-  it.each<LinkStatus>(['revoked', 'terminated'])('refuses to stop a %s link again', (status) => {
-    expect(stopBlocker(link(status))).toBe('link_final');
   });
 });
 

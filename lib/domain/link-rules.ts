@@ -1,5 +1,6 @@
 import { groupOf, type PermissionItem } from './permission-items';
 import { effectiveStatus, type LinkStatus } from './link-status';
+import type { TransitionBlocker } from './link-events';
 
 /** Business-rule violations with a code the UI maps to a message. */
 export class DomainError extends Error {
@@ -13,7 +14,8 @@ export class DomainError extends Error {
       | 'item_not_permitted'
       | 'step_up_required'
       | 'step_up_failed'
-      | 'already_requested',
+      | 'already_requested'
+      | TransitionBlocker,
     message?: string,
   ) {
     super(message ?? code);
@@ -50,11 +52,5 @@ export function regrantBlocker(
 export function revokeBlocker(link: LinkForRules, requested: readonly ItemForRules[], item: PermissionItem): DomainError['code'] | null {
   if (link.status === 'revoked' || link.status === 'terminated') return 'link_final';
   if (!requested.some((r) => r.item === item)) return 'item_not_requested';
-  return null;
-}
-
-/** The customer can stop any link that is not already final (Art. 5.1). */
-export function stopBlocker(link: LinkForRules): DomainError['code'] | null {
-  if (link.status === 'revoked' || link.status === 'terminated') return 'link_final';
   return null;
 }

@@ -1,63 +1,16 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { consumeOtp } from '@/lib/auth/sign-in';
 import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { Db, Executor } from '@/lib/db/connect';
-import { chainedConnectionStops, chainedConnections, linkHistory, linkItems, links, providers } from '@/lib/db/schema';
-import { DomainError, regrantBlocker, requiresStepUp, revokeBlocker, stopBlocker } from '@/lib/domain/link-rules';
-import type { LinkStatus } from '@/lib/domain/link-status';
-import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permission-items';
-import { enqueueProviderEvent } from '@/lib/events/outbox';
-import { revokeGrantRecords, setGrantScope } from '@/lib/oauth/adapter';
-import { scopeFromItems } from '@/lib/oauth/scopes';
+import { chainedConnectionStops, chainedConnections, linkItems } from '@/lib/db/schema';
+import { DomainError, regrantBlocker, requiresStepUp, revokeBlocker } from '@/lib/domain/link-rules';
+import type { PermissionItem } from '@/lib/domain/permission-items';
+import { changeLink, lockLink, type LinkActor } from './lifecycle';
 
-type LockedLink = {
-  id: string;
-  providerId: string;
-  status: LinkStatus;
-  expiresAt: Date;
-  version: number;
-  permittedItems: PermissionItem[];
-  providerNameJa: string;
-  providerNameEn: string;
-  grantId: string | null;
-};
+// The customer's own changes to a link, from the portal. Each runs through the lifecycle module
+// on the customer's own link only (lockLink with the principal's customer id).
 
-/**
- * Locks the acting customer's link for the rest of the transaction (SELECT … FOR UPDATE), so
- * concurrent changes to one link run one after another and none is lost. Another customer's
- * link is not found. A form that saw an older version gets `stale`.
- */
-async function lockOwnedLink(tx: Executor, principal: CustomerPrincipal, linkId: string, expectedVersion?: number): Promise<LockedLink> {
-  const [link] = await tx
-    .select({
-      id: links.id,
-      providerId: links.providerId,
-      status: links.status,
-      expiresAt: links.expiresAt,
-      version: links.version,
-      permittedItems: providers.permittedItems,
-      providerNameJa: providers.nameJa,
-      providerNameEn: providers.nameEn,
-      grantId: links.grantId,
-    })
-    .from(links)
-    .innerJoin(providers, eq(providers.id, links.providerId))
-    .where(and(eq(links.id, linkId), eq(links.customerId, principal.customerId)))
-    .for('update', { of: links });
-  if (!link) throw new DomainError('not_found');
-  if (expectedVersion !== undefined && expectedVersion !== link.version) throw new DomainError('stale');
-  return link;
-}
-
-async function bumpVersion(tx: Executor, linkId: string, set: Partial<typeof links.$inferInsert> = {}): Promise<number> {
-  const [row] = await tx
-    .update(links)
-    .set({ ...set, version: sql`${links.version} + 1` })
-    .where(eq(links.id, linkId))
-    .returning({ version: links.version });
-  if (!row) throw new DomainError('not_found');
-  return row.version;
-}
+const customerActor = (principal: CustomerPrincipal): LinkActor => ({ type: 'customer', id: principal.customerId });
 
 export type ItemChange = {
   linkId: string;
@@ -93,31 +46,8 @@ export async function setItemGranted(db: Db, principal: CustomerPrincipal, chang
     const { link, blocker, current } = await checkItemChange(tx, principal, change, now);
     if (blocker) throw new DomainError(blocker);
     if (current === change.grant) return { changed: false, version: link.version };
-    await tx
-      .update(linkItems)
-      .set(change.grant ? { granted: true, grantedAt: now } : { granted: false, revokedAt: now })
-      .where(and(eq(linkItems.linkId, link.id), eq(linkItems.item, change.item)));
-    const version = await bumpVersion(tx, link.id);
-    const granted = await tx.select({ item: linkItems.item }).from(linkItems).where(and(eq(linkItems.linkId, link.id), eq(linkItems.granted, true)));
-    const grantedItems = PERMISSION_ITEM_IDS.filter((id) => granted.some((g) => g.item === id));
-    // The OAuth grant follows the link: a refresh yields exactly the items granted now.
-    if (link.grantId) await setGrantScope(tx, link.grantId, scopeFromItems(grantedItems));
-    await tx.insert(linkHistory).values({
-      linkId: link.id,
-      at: now,
-      actorType: 'customer',
-      actorId: principal.customerId,
-      event: change.grant ? 'item_granted' : 'item_revoked',
-      item: change.item,
-      detail: stepUp ? { stepUp: true } : {},
-    });
-    await enqueueProviderEvent(tx, {
-      providerId: link.providerId,
-      linkId: link.id,
-      type: 'link.items_changed',
-      detail: { initiator: 'customer', item: change.item, granted: change.grant, granted_items: grantedItems },
-      now,
-    });
+    const transition = change.grant ? { kind: 'grant_item' as const, item: change.item, stepUp } : { kind: 'revoke_item' as const, item: change.item };
+    const { version } = await changeLink(tx, link, transition, customerActor(principal), now);
     return { changed: true, version };
   });
 }
@@ -125,9 +55,9 @@ export async function setItemGranted(db: Db, principal: CustomerPrincipal, chang
 class NoChange extends Error {}
 
 async function checkItemChange(tx: Executor, principal: CustomerPrincipal, change: ItemChange, now: Date) {
-  const link = await lockOwnedLink(tx, principal, change.linkId, change.expectedVersion);
+  const link = await lockLink(tx, { linkId: change.linkId, customerId: principal.customerId, expectedVersion: change.expectedVersion });
   const requested = await tx.select({ item: linkItems.item, granted: linkItems.granted }).from(linkItems).where(eq(linkItems.linkId, link.id));
-  const blocker = change.grant ? regrantBlocker(link, requested, link.permittedItems, change.item, now) : revokeBlocker(link, requested, change.item);
+  const blocker = change.grant ? regrantBlocker(link, requested, link.provider.permittedItems, change.item, now) : revokeBlocker(link, requested, change.item);
   return { link, blocker, current: requested.find((r) => r.item === change.item)?.granted };
 }
 
@@ -139,22 +69,9 @@ export async function stopLink(
   now: Date = new Date(),
 ): Promise<{ version: number; provider: { nameJa: string; nameEn: string } }> {
   return db.transaction(async (tx) => {
-    const link = await lockOwnedLink(tx, principal, input.linkId, input.expectedVersion);
-    const blocker = stopBlocker(link);
-    if (blocker) throw new DomainError(blocker);
-    // Tokens of a stopped link die with it, in the same transaction (no cache window).
-    if (link.grantId) await revokeGrantRecords(tx, link.grantId);
-    const version = await bumpVersion(tx, link.id, { status: 'revoked', statusChangedAt: now, grantId: null });
-    await tx.insert(linkHistory).values({
-      linkId: link.id,
-      at: now,
-      actorType: 'customer',
-      actorId: principal.customerId,
-      event: 'link_revoked',
-      detail: { previousStatus: link.status, via: 'portal' },
-    });
-    await enqueueProviderEvent(tx, { providerId: link.providerId, linkId: link.id, type: 'link.revoked', detail: { initiator: 'customer', via: 'portal' }, now });
-    return { version, provider: { nameJa: link.providerNameJa, nameEn: link.providerNameEn } };
+    const link = await lockLink(tx, { linkId: input.linkId, customerId: principal.customerId, expectedVersion: input.expectedVersion });
+    const { version } = await changeLink(tx, link, { kind: 'stop', via: 'portal' }, customerActor(principal), now);
+    return { version, provider: { nameJa: link.provider.nameJa, nameEn: link.provider.nameEn } };
   });
 }
 
@@ -166,7 +83,7 @@ export async function requestChainedConnectionStop(
   now: Date = new Date(),
 ): Promise<{ version: number; name: string }> {
   return db.transaction(async (tx) => {
-    const link = await lockOwnedLink(tx, principal, input.linkId);
+    const link = await lockLink(tx, { linkId: input.linkId, customerId: principal.customerId });
     const [connection] = await tx
       .select({ id: chainedConnections.id, name: chainedConnections.name })
       .from(chainedConnections)
@@ -178,22 +95,7 @@ export async function requestChainedConnectionStop(
       .onConflictDoNothing()
       .returning({ id: chainedConnectionStops.id });
     if (inserted.length === 0) throw new DomainError('already_requested');
-    const version = await bumpVersion(tx, link.id);
-    await tx.insert(linkHistory).values({
-      linkId: link.id,
-      at: now,
-      actorType: 'customer',
-      actorId: principal.customerId,
-      event: 'chained_connection_stop_requested',
-      detail: { chainedConnectionId: connection.id, name: connection.name },
-    });
-    await enqueueProviderEvent(tx, {
-      providerId: link.providerId,
-      linkId: link.id,
-      type: 'chained_connection.stop_requested',
-      detail: { chained_connection: connection.name, chained_connection_id: connection.id, initiator: 'customer' },
-      now,
-    });
+    const { version } = await changeLink(tx, link, { kind: 'chained_stop_requested', connection }, customerActor(principal), now);
     return { version, name: connection.name };
   });
 }

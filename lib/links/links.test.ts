@@ -4,7 +4,7 @@ import { totpCode } from '@/lib/auth/totp';
 import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { Database } from '@/lib/db/connect';
 import { chainedConnections, credentials, customers, linkHistory, linkItems, links, providers } from '@/lib/db/schema';
-import { DEMO_USERS } from '@/lib/db/seed';
+import { DEMO_USERS } from '@/sandbox/demo-users';
 import { DomainError } from '@/lib/domain/link-rules';
 import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permission-items';
 import { openTestDatabase, onServer } from '@/test/db';

@@ -9,7 +9,7 @@ import { metrics } from '@/lib/observability/metrics';
 const oauthLog = log('oauth');
 import { createAdapterClass } from './adapter';
 import { loadOauthKeys } from './keys';
-import { onGrantRevoked } from './lifecycle';
+import { onGrantRevoked } from './grant-revoked';
 import { renderOauthError } from './render-error';
 import { apiResource } from './scopes';
 

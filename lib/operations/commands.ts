@@ -1,17 +1,18 @@
-import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { OperatorActor } from '@/lib/auth/types';
 import type { Db, Executor } from '@/lib/db/connect';
-import { chainedConnections, customers, disclosures, linkHistory, links, maintenanceWindows, operationsLog, providers, termsVersions } from '@/lib/db/schema';
+import { chainedConnections, customers, disclosures, links, maintenanceWindows, operationsLog, providers, termsVersions } from '@/lib/db/schema';
+import { DomainError } from '@/lib/domain/link-rules';
 import { FINAL_STATUSES, hasBankHold, SUSPENSION_REASONS, type LinkStatus, type SuspensionReason } from '@/lib/domain/link-status';
 import { enqueueProviderEvent } from '@/lib/events/outbox';
-import { revokeGrantRecords } from '@/lib/oauth/adapter';
+import { changeLink, lockLink, lockLinks, providerLinks, type LinkActor, type LockedLink } from '@/lib/links/lifecycle';
 import type { TermsDocument } from '@/lib/terms/types';
 import { OperationError } from './errors';
 import { isUuid } from '@/lib/domain/ids';
 
 // The bank's own actions (SPEC §1 operations; Art. 5.2, 6.1, 7, 9). Each is one transaction: the
-// change, its history rows (the link's history for link effects, the operations log for the
-// action itself) and the providers' notifications in the outbox. Only an operator or a scripted
+// change (each link's through lib/links/lifecycle.ts), the operations log for the action itself
+// and the providers' provider-wide notifications in the outbox. Only an operator or a scripted
 // CLI run may call them; the staff view's read-only role has no path here.
 
 export function actorId(actor: OperatorActor): string {
@@ -22,11 +23,29 @@ async function logOperation(tx: Executor, actor: OperatorActor, action: string, 
   await tx.insert(operationsLog).values({ at: now, actor: actorId(actor), action, targetType: target.type, targetId: target.id, detail });
 }
 
-async function linkHistoryRow(tx: Executor, actor: OperatorActor, linkId: string, event: string, detail: Record<string, unknown>, now: Date) {
-  await tx.insert(linkHistory).values({ linkId, at: now, actorType: 'bank', actorId: actorId(actor), event, detail });
+const FINAL = [...FINAL_STATUSES] as LinkStatus[];
+
+const bank = (actor: OperatorActor): LinkActor => ({ type: 'bank', id: actorId(actor) });
+
+/** The lifecycle's refusals in the operator's words (the codes the operator UI and the CLI know). */
+const OPERATION_CODES: Partial<Record<DomainError['code'], OperationError['code']>> = {
+  not_found: 'not_found',
+  link_final: 'final',
+  link_not_active: 'not_active',
+  not_suspended: 'not_suspended',
+  no_hold: 'not_suspended',
+  provider_not_active: 'provider_not_active',
+};
+
+function asOperationError(error: unknown): never {
+  const code = error instanceof DomainError ? OPERATION_CODES[error.code] : undefined;
+  throw code ? new OperationError(code) : error;
 }
 
-const FINAL = [...FINAL_STATUSES] as LinkStatus[];
+async function lockOne(tx: Executor, linkId: string): Promise<LockedLink> {
+  if (!isUuid(linkId)) throw new OperationError('not_found');
+  return lockLink(tx, { linkId }).catch(asOperationError);
+}
 
 // ---- One link ----
 
@@ -34,15 +53,9 @@ const FINAL = [...FINAL_STATUSES] as LinkStatus[];
 export async function suspendLink(db: Db, actor: OperatorActor, input: { linkId: string; reason: SuspensionReason; note: string }, now: Date = new Date()) {
   assertSuspensionReason(input.reason);
   return db.transaction(async (tx) => {
-    const link = await lockLink(tx, input.linkId);
-    if (link.status !== 'active') throw new OperationError(FINAL.includes(link.status) ? 'final' : 'not_active');
-    await tx
-      .update(links)
-      .set({ status: 'suspended', suspensionReason: input.reason, suspensionNote: input.note, suspendedVia: 'link', statusChangedAt: now, version: sql`${links.version} + 1` })
-      .where(eq(links.id, link.id));
-    await linkHistoryRow(tx, actor, link.id, 'link_suspended', { reason: input.reason, note: input.note }, now);
+    const link = await lockOne(tx, input.linkId);
+    await changeLink(tx, link, { kind: 'suspend', reason: input.reason, note: input.note, withProvider: false }, bank(actor), now).catch(asOperationError);
     await logOperation(tx, actor, 'link.suspend', { type: 'link', id: link.id }, { reason: input.reason, note: input.note }, now);
-    await enqueueProviderEvent(tx, { providerId: link.providerId, linkId: link.id, type: 'link.suspended', detail: { reason: input.reason }, now });
   });
 }
 
@@ -53,40 +66,12 @@ export async function suspendLink(db: Db, actor: OperatorActor, input: { linkId:
  */
 export async function resumeLink(db: Db, actor: OperatorActor, input: { linkId: string; note: string }, now: Date = new Date()): Promise<'resumed' | 'hold_lifted'> {
   return db.transaction(async (tx) => {
-    const link = await lockLink(tx, input.linkId);
-    if (link.status === 'revoked' && hasBankHold(link)) {
-      await tx.update(links).set({ suspensionReason: null, suspensionNote: null, suspendedVia: null, version: sql`${links.version} + 1` }).where(eq(links.id, link.id));
-      await linkHistoryRow(tx, actor, link.id, 'link_hold_lifted', { note: input.note }, now);
-      await logOperation(tx, actor, 'link.lift_hold', { type: 'link', id: link.id }, { note: input.note }, now);
-      return 'hold_lifted';
-    }
-    if (link.status !== 'suspended') throw new OperationError('not_suspended');
-    if (link.providerStatus !== 'active') throw new OperationError('provider_not_active');
-    await resumeLinkRow(tx, actor, link.id, link.providerId, input.note, now);
-    await logOperation(tx, actor, 'link.resume', { type: 'link', id: link.id }, { note: input.note }, now);
-    return 'resumed';
+    const link = await lockOne(tx, input.linkId);
+    const liftHold = link.status === 'revoked' && hasBankHold(link);
+    await changeLink(tx, link, liftHold ? { kind: 'lift_hold', note: input.note } : { kind: 'resume', note: input.note }, bank(actor), now).catch(asOperationError);
+    await logOperation(tx, actor, liftHold ? 'link.lift_hold' : 'link.resume', { type: 'link', id: link.id }, { note: input.note }, now);
+    return liftHold ? 'hold_lifted' : 'resumed';
   });
-}
-
-async function resumeLinkRow(tx: Executor, actor: OperatorActor, linkId: string, providerId: string, note: string, now: Date) {
-  await tx
-    .update(links)
-    .set({ status: 'active', suspensionReason: null, suspensionNote: null, suspendedVia: null, statusChangedAt: now, version: sql`${links.version} + 1` })
-    .where(eq(links.id, linkId));
-  await linkHistoryRow(tx, actor, linkId, 'link_resumed', { note }, now);
-  await enqueueProviderEvent(tx, { providerId, linkId, type: 'link.resumed', now });
-}
-
-async function lockLink(tx: Executor, linkId: string) {
-  if (!isUuid(linkId)) throw new OperationError('not_found');
-  const [link] = await tx
-    .select({ id: links.id, status: links.status, suspendedVia: links.suspendedVia, providerId: links.providerId, providerStatus: providers.status })
-    .from(links)
-    .innerJoin(providers, eq(providers.id, links.providerId))
-    .where(eq(links.id, linkId))
-    .for('update', { of: links });
-  if (!link) throw new OperationError('not_found');
-  return link;
 }
 
 // ---- A provider and all its links ----
@@ -105,15 +90,8 @@ export async function suspendProvider(db: Db, actor: OperatorActor, input: { pro
     const provider = await lockProvider(tx, input.providerId);
     if (provider.status !== 'active') throw new OperationError(provider.status === 'terminated' ? 'final' : 'not_active');
     await tx.update(providers).set({ status: 'suspended', suspensionReason: input.reason, statusChangedAt: now }).where(eq(providers.id, provider.id));
-    const affected = await tx
-      .update(links)
-      .set({ status: 'suspended', suspensionReason: input.reason, suspensionNote: input.note, suspendedVia: 'provider', statusChangedAt: now, version: sql`${links.version} + 1` })
-      .where(and(eq(links.providerId, provider.id), eq(links.status, 'active')))
-      .returning({ id: links.id });
-    for (const link of affected) {
-      await linkHistoryRow(tx, actor, link.id, 'link_suspended', { reason: input.reason, note: input.note, withProvider: true }, now);
-      await enqueueProviderEvent(tx, { providerId: provider.id, linkId: link.id, type: 'link.suspended', detail: { reason: input.reason }, now });
-    }
+    const affected = await lockLinks(tx, providerLinks(provider.id, { in: ['active'] }));
+    for (const link of affected) await changeLink(tx, link, { kind: 'suspend', reason: input.reason, note: input.note, withProvider: true }, bank(actor), now);
     await enqueueProviderEvent(tx, { providerId: provider.id, type: 'provider.suspended', detail: { reason: input.reason }, now });
     await logOperation(tx, actor, 'provider.suspend', { type: 'provider', id: provider.id }, { reason: input.reason, note: input.note, links: affected.length }, now);
     return { links: affected.length };
@@ -126,12 +104,8 @@ export async function resumeProvider(db: Db, actor: OperatorActor, input: { prov
     const provider = await lockProvider(tx, input.providerId);
     if (provider.status !== 'suspended') throw new OperationError(provider.status === 'terminated' ? 'final' : 'not_suspended');
     await tx.update(providers).set({ status: 'active', suspensionReason: null, statusChangedAt: now }).where(eq(providers.id, provider.id));
-    const suspended = await tx
-      .select({ id: links.id })
-      .from(links)
-      .where(and(eq(links.providerId, provider.id), eq(links.status, 'suspended'), eq(links.suspendedVia, 'provider')))
-      .for('update');
-    for (const link of suspended) await resumeLinkRow(tx, actor, link.id, provider.id, input.note, now);
+    const suspended = await lockLinks(tx, providerLinks(provider.id, { in: ['suspended'] }, eq(links.suspendedVia, 'provider')));
+    for (const link of suspended) await changeLink(tx, link, { kind: 'resume', note: input.note }, bank(actor), now);
     await enqueueProviderEvent(tx, { providerId: provider.id, type: 'provider.resumed', now });
     await logOperation(tx, actor, 'provider.resume', { type: 'provider', id: provider.id }, { note: input.note, links: suspended.length }, now);
     return { links: suspended.length };
@@ -144,20 +118,8 @@ export async function terminateProvider(db: Db, actor: OperatorActor, input: { p
     const provider = await lockProvider(tx, input.providerId);
     if (provider.status === 'terminated') throw new OperationError('final');
     await tx.update(providers).set({ status: 'terminated', suspensionReason: 6, statusChangedAt: now }).where(eq(providers.id, provider.id));
-    const ended = await tx
-      .select({ id: links.id, grantId: links.grantId })
-      .from(links)
-      .where(and(eq(links.providerId, provider.id), notInArray(links.status, FINAL)))
-      .for('update');
-    for (const link of ended) {
-      if (link.grantId) await revokeGrantRecords(tx, link.grantId);
-      await tx
-        .update(links)
-        .set({ status: 'terminated', suspensionReason: 6, suspensionNote: input.note, suspendedVia: 'provider', grantId: null, statusChangedAt: now, version: sql`${links.version} + 1` })
-        .where(eq(links.id, link.id));
-      await linkHistoryRow(tx, actor, link.id, 'link_terminated', { reason: 6, note: input.note }, now);
-      await enqueueProviderEvent(tx, { providerId: provider.id, linkId: link.id, type: 'link.terminated', detail: { reason: 6 }, now });
-    }
+    const ended = await lockLinks(tx, providerLinks(provider.id, { notIn: FINAL }));
+    for (const link of ended) await changeLink(tx, link, { kind: 'terminate', reason: 6, note: input.note }, bank(actor), now);
     await enqueueProviderEvent(tx, { providerId: provider.id, type: 'provider.terminated', detail: { reason: 6 }, now });
     await logOperation(tx, actor, 'provider.terminate', { type: 'provider', id: provider.id }, { note: input.note, links: ended.length }, now);
     return { links: ended.length };
@@ -177,11 +139,8 @@ export async function requestChainedConnectionStopByBank(db: Db, actor: Operator
       const [exists] = await tx.select({ id: chainedConnections.id }).from(chainedConnections).where(eq(chainedConnections.id, input.chainedConnectionId));
       throw new OperationError(exists ? 'already_requested' : 'not_found');
     }
-    const affected = await tx
-      .select({ id: links.id })
-      .from(links)
-      .where(and(eq(links.providerId, connection.providerId), notInArray(links.status, FINAL)));
-    for (const link of affected) await linkHistoryRow(tx, actor, link.id, 'bank_chained_stop_requested', { name: connection.name }, now);
+    const affected = await lockLinks(tx, providerLinks(connection.providerId, { notIn: FINAL }));
+    for (const link of affected) await changeLink(tx, link, { kind: 'bank_chained_stop_requested', name: connection.name }, bank(actor), now);
     await enqueueProviderEvent(tx, {
       providerId: connection.providerId,
       type: 'chained_connection.stop_requested',

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { CustomerPrincipal, StaffPrincipal } from '@/lib/auth/types';
 import type { Executor } from '@/lib/db/connect';
 import { accounts, chainedConnections, customers, disclosures, links, providers, staffAccessLog, staffUsers } from '@/lib/db/schema';
@@ -45,7 +45,6 @@ export async function searchCustomers(db: Executor, principal: StaffPrincipal, q
         nameJa: customers.nameJa,
         nameKana: customers.nameKana,
         nameEn: customers.nameEn,
-        linkCount: sql<number>`(select count(*)::int from ${links} where ${links.customerId} = ${customers.id})`,
       })
       .from(customers)
       .where(
@@ -59,9 +58,17 @@ export async function searchCustomers(db: Executor, principal: StaffPrincipal, q
       )
       .orderBy(asc(customers.customerNumber))
       .limit(MAX_HITS);
+    // Each hit's number of links, counted for those hits only (the customer-first unique index).
+    const counts = hits.length
+      ? await tx
+          .select({ customerId: links.customerId, count: sql<number>`count(*)::int` })
+          .from(links)
+          .where(inArray(links.customerId, hits.map((h) => h.id)))
+          .groupBy(links.customerId)
+      : [];
     // A name and number in a result list is customer data too: each hit is recorded.
     for (const hit of hits) await recordLookup(tx, principal, hit.id, 'search', null, now);
-    return hits;
+    return hits.map((hit) => ({ ...hit, linkCount: counts.find((c) => c.customerId === hit.id)?.count ?? 0 }));
   });
 }
 

@@ -4,8 +4,8 @@ import { passwordStep, otpStep, touchSession } from '@/lib/auth/sign-in';
 import { totpCode } from '@/lib/auth/totp';
 import type { CustomerPrincipal, StaffPrincipal } from '@/lib/auth/types';
 import type { Database } from '@/lib/db/connect';
-import { customers, sessions, staffAccessLog, staffUsers } from '@/lib/db/schema';
-import { DEMO_STAFF, DEMO_USERS } from '@/lib/db/seed';
+import { customers, links, sessions, staffAccessLog, staffUsers } from '@/lib/db/schema';
+import { DEMO_STAFF, DEMO_USERS } from '@/sandbox/demo-users';
 import { openTestDatabase, onServer } from '@/test/db';
 import { getCustomerForStaff, getLinkForStaff, listProvidersForStaff, listStaffLookupsForCustomer, searchCustomers } from './queries';
 
@@ -56,6 +56,15 @@ describe(`staff view (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
     expect(await searchCustomers(database.db, staff, '%')).toEqual([]);
     expect(await searchCustomers(database.db, staff, '   ')).toEqual([]);
     expect(await countLookups(demo.customerId)).toBe(before + 6);
+  });
+
+  it("gives each hit its own number of links (issue 12, defect 2: it said 0 for a customer with six)", async () => {
+    const own = await database.db.select({ id: links.id }).from(links).where(eq(links.customerId, demo.customerId));
+    expect(own.length).toBeGreaterThan(0);
+    const [hit] = await searchCustomers(database.db, staff, DEMO.logonId);
+    expect(hit?.linkCount).toBe(own.length);
+    const none = await searchCustomers(database.db, staff, DEMO_USERS[2].logonId); // demo3 has no links
+    expect(none[0]?.linkCount).toBe(0);
   });
 
   it('records the look-up in the same transaction as the read, and the customer sees it', async () => {

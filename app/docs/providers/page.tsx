@@ -13,7 +13,7 @@ import { Card, Section } from '@/components/ui/card';
 import demoRegistrationB from '@/examples/demo-provider/registration-b.json';
 import demoRegistration from '@/examples/demo-provider/registration.json';
 import { openApiDocument } from '@/lib/api/openapi';
-import { DEMO_USERS } from '@/lib/db/seed';
+import { DEMO_USERS } from '@/sandbox/demo-users';
 import { PERMISSION_ITEMS, PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
 import { env, isSandbox } from '@/lib/env';
 import { registrationSchema } from '@/lib/providers/registration';
