@@ -13,7 +13,7 @@ export async function LanguageSwitcher() {
         type="submit"
         lang={other}
         aria-label={t('switchToLabel')}
-        className="inline-flex min-h-11 items-center gap-1.5 rounded-lg px-3 text-sm font-semibold text-primary hover:bg-primary-soft"
+        className="inline-flex min-h-11 items-center gap-1.5 rounded-lg px-2 text-sm sm:px-3 font-semibold text-primary hover:bg-primary-soft"
       >
         <GlobeIcon />
         {t('switchTo')}

@@ -11,21 +11,23 @@ export async function SiteHeader({ customerName, staff }: { customerName?: strin
   const signedIn = Boolean(customerName ?? staff);
   return (
     <header className="border-b border-line bg-surface">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-2 sm:px-6">
-        <Link href={staff ? '/staff' : '/'} className="flex min-h-11 items-center gap-2 font-bold text-primary">
+      {/* Rows of fixed height at every width: nothing wraps when the web font arrives (no layout shift). */}
+      <div className="mx-auto flex max-w-5xl items-center justify-between gap-x-2 px-4 py-2 sm:gap-x-4 sm:px-6">
+        <Link href={staff ? '/staff' : '/'} className="flex min-h-11 min-w-0 items-center gap-2 font-bold text-primary">
           <span className="grid size-8 place-items-center rounded-lg bg-primary text-white" aria-hidden="true">
             <LinkIcon />
           </span>
-          <span className="leading-tight">
-            <span className="block text-base">{t('meta.bankName')}</span>
-            <span className="block text-xs font-semibold text-ink-muted">{staff ? t('staff.nav.area') : t('meta.serviceName')}</span>
+          {/* Below 360 px only the mark shows (the name stays its accessible text): never a cut-off bank name. */}
+          <span className="sr-only min-[360px]:not-sr-only min-[360px]:min-w-0 min-[360px]:leading-tight">
+            <span className="block truncate text-base">{t('meta.bankName')}</span>
+            <span className="block truncate text-xs font-semibold text-ink-muted">{staff ? t('staff.nav.area') : t('meta.serviceName')}</span>
           </span>
         </Link>
-        <div className="flex items-center gap-1">
+        <div className="flex shrink-0 items-center gap-1">
           <LanguageSwitcher />
           {signedIn ? (
             <form action={signOutAction}>
-              <button type="submit" className="min-h-11 rounded-lg px-3 text-sm font-semibold text-primary hover:bg-primary-soft">
+              <button type="submit" className="min-h-11 rounded-lg px-2 text-sm font-semibold text-primary hover:bg-primary-soft sm:px-3">
                 {t('nav.signOut')}
               </button>
             </form>
@@ -33,8 +35,8 @@ export async function SiteHeader({ customerName, staff }: { customerName?: strin
         </div>
       </div>
       {customerName ? (
-        <nav aria-label={t('nav.primary')} className="mx-auto flex max-w-5xl items-center justify-between gap-4 overflow-x-auto px-4 sm:px-6">
-          <ul className="flex gap-1 text-sm font-semibold">
+        <nav aria-label={t('nav.primary')} className="mx-auto flex max-w-5xl items-center justify-between gap-4 overflow-x-auto px-4 whitespace-nowrap sm:px-6">
+          <ul className="flex shrink-0 gap-1 text-sm font-semibold">
             <li>
               <Link href="/" className="inline-flex min-h-11 items-center border-b-2 border-transparent px-2 hover:border-primary">
                 {t('nav.dashboard')}
@@ -64,8 +66,10 @@ const navLink = 'inline-flex min-h-11 items-center border-b-2 border-transparent
 async function StaffNav({ staff }: { staff: StaffUser }) {
   const t = await getTranslations('staff.nav');
   return (
-    <nav aria-label={t('label')} className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 px-4 sm:px-6">
-      <ul className="flex flex-wrap gap-x-1 text-sm font-semibold">
+    // Links on one row that scrolls sideways when it must; who is signed in on a row of its own below
+    // 640 px, beside the links (shortened if need be) above: the same height whatever the font.
+    <nav aria-label={t('label')} className="mx-auto flex max-w-5xl flex-col px-4 sm:flex-row sm:items-center sm:justify-between sm:gap-x-4 sm:px-6">
+      <ul className="flex shrink-0 gap-x-1 overflow-x-auto text-sm font-semibold whitespace-nowrap">
         <li>
           <Link href="/staff" className={navLink}>
             {t('search')}
@@ -96,7 +100,7 @@ async function StaffNav({ staff }: { staff: StaffUser }) {
           </>
         ) : null}
       </ul>
-      <p className="py-1 text-sm text-ink-muted">{t('signedInAs', { name: staff.name, role: t(`role.${staff.role}`) })}</p>
+      <p className="min-w-0 truncate pb-1 text-sm leading-6 text-ink-muted sm:pb-0">{t('signedInAs', { name: staff.name, role: t(`role.${staff.role}`) })}</p>
     </nav>
   );
 }

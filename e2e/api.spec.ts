@@ -290,6 +290,7 @@ test('transfers are validated, idempotent, debit the account and show in the lin
   const again = await post(transfer, 'key-transfer-1');
   expect(again.status).toBe(201);
   expect(again.body).toEqual(created.body);
+  expect(again.raw).toBe(created.raw); // byte for byte: a provider may hash or sign responses
   expect(again.headers.get('idempotent-replayed')).toBe('true');
   expect((await api.get(`/api/v1/accounts/${ordinary}/balance`)).body.balance).toBe(before - 12_345);
   // same key, another body → 422

@@ -109,8 +109,12 @@ test.describe('consent for a customer who is not signed in yet', () => {
     await expect(page).toHaveURL(/\/consent\//);
     await expectNoAxeViolations(page);
     await expect(page.getByRole('heading', { level: 1, name: 'Demo Provider is asking for the following' })).toBeVisible();
-    await expect(page.getByRole('checkbox', { name: /Balances/ })).toBeChecked();
-    await expect(page.getByRole('checkbox', { name: /Registered payees/ })).toBeChecked();
+    // Each item is named exactly by its name (SPEC §7); its description is read after it.
+    const balances = page.getByRole('checkbox', { name: 'Balances', exact: true });
+    await expect(balances).toBeChecked();
+    await expect(balances).toHaveAccessibleName('Balances');
+    await expect(balances).toHaveAccessibleDescription(/^See the balances .{20,}/);
+    await expect(page.getByRole('checkbox', { name: 'Registered payees', exact: true })).toBeChecked();
     await expect(page.getByRole('button', { name: 'Deny' })).toBeVisible();
     // the terms consented to: version and effective date (DESIGN: consent screens)
     await expect(page.getByText(/Account Linking Service Terms \(revised .+, in force since .+\)/)).toBeVisible();

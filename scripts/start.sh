@@ -3,7 +3,8 @@
 # V8 would otherwise let its heap grow to gigabytes before collecting in earnest: under load that
 # was 400+ MB of garbage. 128 MB of old space is room for the server's live objects with margin;
 # an 8 MB semi-space keeps the young generation small without costing throughput (bench/README.md).
-# Usage: bash scripts/start.sh [port]   (npm start, the end-to-end tests and npm run bench use it)
+# Usage: bash scripts/start.sh [port]   (npm start, the end-to-end tests and npm run bench use it);
+# without a port argument it listens on $PORT, as next start does, else 3000.
 # RENKEI_NODE_ARGS: more flags for node, after these (e.g. --cpu-prof, which NODE_OPTIONS refuses).
 set -euo pipefail
 cd "$(dirname "$0")/.."

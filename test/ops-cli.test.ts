@@ -97,3 +97,18 @@ describe('npm run ops: the process', () => {
     expect(result.stdout).toBe('');
   });
 });
+
+describe('npm start', () => {
+  // Issue 12, defect 6: the npm script pinned port 3000, so PORT=8080 npm start still took 3000.
+  it('listens on PORT when it is set, else on 3000, as next start does', () => {
+    const fakeNode = path.join(root, 'test', 'fixtures', 'print-args.sh');
+    const run = (env: Record<string, string>) =>
+      spawnSync('npm', ['start', '--silent'], { cwd: root, env: { ...process.env, RENKEI_NODE_BIN: fakeNode, PORT: '', ...env }, encoding: 'utf8' });
+    const withPort = run({ PORT: '8080' });
+    expect(withPort.status, withPort.stderr).toBe(0);
+    expect(withPort.stdout).toContain('server/main.ts --port 8080');
+    const { PORT: _unset, ...rest } = process.env;
+    const without = spawnSync('npm', ['start', '--silent'], { cwd: root, env: { ...rest, RENKEI_NODE_BIN: fakeNode }, encoding: 'utf8' });
+    expect(without.stdout).toContain('server/main.ts --port 3000');
+  });
+});

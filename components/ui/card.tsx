@@ -8,7 +8,7 @@ export function Card({ className = '', flush = false, ...props }: HTMLAttributes
 /** A titled section of a page: an <h2> and its content, linked by aria-labelledby. */
 export function Section({ id, title, lead, children, className = '' }: { id: string; title: ReactNode; lead?: ReactNode; children: ReactNode; className?: string }) {
   return (
-    <section aria-labelledby={`${id}-title`} className={`space-y-4 ${className}`}>
+    <section id={id} aria-labelledby={`${id}-title`} className={`space-y-4 ${className}`}>
       <div>
         <h2 id={`${id}-title`} className="text-lg font-bold text-ink sm:text-xl">
           {title}

@@ -168,7 +168,8 @@ export async function postApi(session: ProviderSession, accessToken: string, pat
     if (options.key) headers['Idempotency-Key'] = options.key;
     return fetch(url, { method: 'POST', headers, body });
   }, true);
-  return { status: response.status, body: await jsonOrText(response), headers: response.headers };
+  const raw = await response.clone().text();
+  return { status: response.status, body: await jsonOrText(response), headers: response.headers, raw };
 }
 
 async function jsonOrText(response: Response): Promise<Record<string, unknown>> {

@@ -17,8 +17,18 @@ describe(`idempotency keys (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () =
     const claims = await Promise.all(Array.from({ length: 12 }, () => claimIdempotencyKey(database.db, 'client-a', 'key-1', hash)));
     expect(claims.filter((c) => c.kind === 'new')).toHaveLength(1);
     expect(claims.filter((c) => c.kind === 'in_flight')).toHaveLength(11);
-    await completeIdempotencyKey(database.db, 'client-a', 'key-1', 201, { id: 'x' });
-    expect(await claimIdempotencyKey(database.db, 'client-a', 'key-1', hash)).toEqual({ kind: 'replay', status: 201, body: { id: 'x' } });
+    await completeIdempotencyKey(database.db, 'client-a', 'key-1', 201, '{"id":"x"}');
+    expect(await claimIdempotencyKey(database.db, 'client-a', 'key-1', hash)).toEqual({ kind: 'replay', status: 201, body: '{"id":"x"}' });
+  });
+
+  it('replays the stored response byte for byte (issue 12, defect 4: jsonb reordered its keys)', async () => {
+    const hash = requestHash('POST', '/api/v1/transfers', '{"amount":3}');
+    expect((await claimIdempotencyKey(database.db, 'client-a', 'key-3', hash)).kind).toBe('new');
+    // jsonb would store this as {"id": …, "status": …, "balance_after": …, "created_at": …}: sorted, with spaces.
+    const sent = JSON.stringify({ status: 'completed', id: '9a8b', created_at: '2026-04-01T00:30:00.000Z', balance_after: 1_222_222, memo: '4月分 家賃' });
+    await completeIdempotencyKey(database.db, 'client-a', 'key-3', 201, sent);
+    const replay = await claimIdempotencyKey(database.db, 'client-a', 'key-3', hash);
+    expect(replay.kind === 'replay' && replay.body).toBe(sent);
   });
 
   it('refuses the same key with another body, and keeps keys apart per provider', async () => {

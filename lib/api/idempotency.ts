@@ -5,7 +5,7 @@ import { idempotencyKeys } from '@/lib/db/schema';
 
 export type IdempotencyClaim =
   | { kind: 'new' }
-  | { kind: 'replay'; status: number; body: Record<string, unknown> }
+  | { kind: 'replay'; status: number; body: string }
   | { kind: 'conflict' } // same key, another body → 422
   | { kind: 'in_flight' }; // same key, still being processed → 409
 
@@ -26,7 +26,8 @@ export async function claimIdempotencyKey(db: Db, clientId: string, key: string,
   return { kind: 'replay', status: existing.status, body: existing.body };
 }
 
-export async function completeIdempotencyKey(db: Pick<Db, 'update'>, clientId: string, key: string, status: number, body: Record<string, unknown>): Promise<void> {
+/** Stores the response exactly as it is sent (`body` is the serialised JSON): a replay returns the same bytes. */
+export async function completeIdempotencyKey(db: Pick<Db, 'update'>, clientId: string, key: string, status: number, body: string): Promise<void> {
   await db
     .update(idempotencyKeys)
     .set({ state: 'done', responseStatus: status, responseBody: body })

@@ -7,7 +7,8 @@ import { problem } from './problem';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-export type PostOutcome = { status: number; body: Record<string, unknown> };
+/** An instruction's answer; `text` is its body as stored with the Idempotency-Key (the bytes sent). */
+export type PostOutcome = { status: number; body: Record<string, unknown>; text: string };
 
 /**
  * The shared path of every instruction (POST) of the provider API: the consent check, a required
@@ -50,12 +51,12 @@ export async function handleIdempotentPost<S extends z.ZodType>(
   if (claim.kind === 'replay') {
     // The stored answer as it was first given: a refusal stays problem+json.
     const contentType = claim.status >= 400 ? 'application/problem+json' : 'application/json';
-    return new Response(JSON.stringify(claim.body), { status: claim.status, headers: { 'Content-Type': contentType, 'Idempotent-Replayed': 'true', 'Cache-Control': 'no-store' } });
+    return new Response(claim.body, { status: claim.status, headers: { 'Content-Type': contentType, 'Idempotent-Replayed': 'true', 'Cache-Control': 'no-store' } });
   }
   try {
     const outcome = await execute(caller, parsed.data, key);
     const contentType = outcome.status >= 400 ? 'application/problem+json' : 'application/json';
-    return new Response(JSON.stringify(outcome.body), { status: outcome.status, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' } });
+    return new Response(outcome.text, { status: outcome.status, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' } });
   } catch (error) {
     await releaseIdempotencyKey(caller.db, caller.clientId, key);
     // The link stopped (or was suspended) while the instruction ran: nothing was done, as if the

@@ -13,11 +13,15 @@ export function problemBody(status: number, code: string, title: string, detail:
   return { type: `https://renkei.example/problems/${code}`, title, status, detail };
 }
 
-/** Ends an instruction: its response is stored with the Idempotency-Key in the same transaction. */
+/**
+ * Ends an instruction: its response is serialised once and stored with the Idempotency-Key in the
+ * same transaction; the same bytes are sent now and on every replay.
+ */
 export function finisher(tx: Tx, caller: ApiCaller, idempotencyKey: string) {
-  return async (outcome: PostOutcome): Promise<PostOutcome> => {
-    await completeIdempotencyKey(tx, caller.clientId, idempotencyKey, outcome.status, outcome.body);
-    return outcome;
+  return async (outcome: Omit<PostOutcome, 'text'>): Promise<PostOutcome> => {
+    const text = JSON.stringify(outcome.body);
+    await completeIdempotencyKey(tx, caller.clientId, idempotencyKey, outcome.status, text);
+    return { ...outcome, text };
   };
 }
 

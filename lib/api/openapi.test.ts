@@ -13,6 +13,19 @@ describe('OpenAPI document', () => {
     expect(request.additionalProperties).toBe(false);
     expect(request.properties?.amount).toMatchObject({ type: 'integer', exclusiveMinimum: 0, maximum: 10_000_000 });
   });
+  it('names every field of every request and response in one convention, snake_case (issue 12, defect 5)', () => {
+    const names: string[] = [];
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) return value.forEach(walk);
+      if (!value || typeof value !== 'object') return;
+      const node = value as Record<string, unknown>;
+      if (node.properties && typeof node.properties === 'object') names.push(...Object.keys(node.properties));
+      Object.values(node).forEach(walk);
+    };
+    walk(doc);
+    expect(names.length).toBeGreaterThan(30);
+    expect(names.filter((n) => !/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(n))).toEqual([]);
+  });
   it('every $ref resolves', () => {
     const refs = JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? [];
     for (const ref of new Set(refs)) expect(doc.components.schemas[ref.split('/').at(-1)!], ref).toBeDefined();

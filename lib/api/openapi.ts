@@ -13,8 +13,8 @@ const accountType = z.enum(['ordinary', 'time', 'card_loan']);
 const account = z.object({
   id: uuid('6b0f1c9e-2a47-4d3b-9e85-1f2c3a4b5d6e'),
   type: accountType,
-  branchCode: z.string().meta(ex('101')),
-  branchName: z.string().meta(ex('本店営業部')),
+  branch_code: z.string().meta(ex('101')),
+  branch_name: z.string().meta(ex('本店営業部')),
   masked_number: z.string().meta(ex('***4567')),
   currency: z.literal('JPY'),
 });

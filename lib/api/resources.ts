@@ -13,7 +13,7 @@ export async function accountsOfLink(caller: ApiCaller) {
     .innerJoin(accounts, and(eq(accounts.id, linkAccounts.accountId), eq(accounts.customerId, caller.customerId)))
     .where(eq(linkAccounts.linkId, caller.linkId))
     .orderBy(asc(accounts.type), asc(accounts.accountNumber));
-  return rows.map(({ accountNumber, ...a }) => ({ ...a, masked_number: maskAccountNumber(accountNumber), currency: 'JPY' }));
+  return rows.map((a) => ({ id: a.id, type: a.type, branch_code: a.branchCode, branch_name: a.branchName, masked_number: maskAccountNumber(a.accountNumber), currency: 'JPY' }));
 }
 
 const balanceStatement = preparedPerDb((db) =>

@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { accounts, customers, payees } from './customers';
 import { links } from './links';
 
@@ -37,7 +37,8 @@ export const idempotencyKeys = pgTable(
     requestHash: text('request_hash').notNull(),
     state: text('state').notNull(), // 'in_flight' | 'done'
     responseStatus: integer('response_status'),
-    responseBody: jsonb('response_body').$type<Record<string, unknown>>(),
+    // The response exactly as it was sent (bytes, not jsonb: a replay must be byte-identical).
+    responseBody: text('response_body'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.clientId, t.key] })],

@@ -50,11 +50,24 @@ export function ConsentForm({
             <ul className="divide-y divide-line">
               {inGroup.map((item) => (
                 <li key={item}>
+                  {/* The item's name is the checkbox's accessible name; its description is read after it. */}
                   <label className="flex min-h-14 cursor-pointer items-start gap-3 px-4 py-3">
-                    <input type="checkbox" name="items" value={item} defaultChecked={checkedItems.includes(item)} className="mt-1 size-5 shrink-0 accent-primary" />
+                    <input
+                      type="checkbox"
+                      name="items"
+                      value={item}
+                      defaultChecked={checkedItems.includes(item)}
+                      aria-labelledby={`item-${item}-name`}
+                      aria-describedby={`item-${item}-description`}
+                      className="mt-1 size-5 shrink-0 accent-primary"
+                    />
                     <span>
-                      <span className="block font-semibold">{t(`items.${item}.name`)}</span>
-                      <span className="block text-sm text-ink-muted">{t(`items.${item}.description`)}</span>
+                      <span id={`item-${item}-name`} className="block font-semibold">
+                        {t(`items.${item}.name`)}
+                      </span>
+                      <span id={`item-${item}-description`} className="block text-sm text-ink-muted">
+                        {t(`items.${item}.description`)}
+                      </span>
                     </span>
                   </label>
                 </li>
