@@ -5,19 +5,19 @@ import { recordInstruction } from '@/lib/links/lifecycle';
 import type { ApiCaller } from './authorize';
 import type { PostOutcome } from './idempotent-post';
 import { debitForInstruction, finisher, problemBody } from './instruction-steps';
-import { MAX_TRANSFER_YEN } from './transfers';
+import { instructedYen, uuidField } from './bounds';
 
 export const directDebitApplicationSchema = z
   .object({
-    account_id: z.string().uuid(),
+    account_id: uuidField(),
     biller_name: z.string().trim().min(1).max(100),
-    biller_code: z.string().regex(/^[A-Za-z0-9-]{1,20}$/),
+    biller_code: z.string().max(20).regex(/^[A-Za-z0-9-]{1,20}$/),
     customer_reference: z.string().trim().min(1).max(40),
   })
   .strict();
 
 export const directDebitTransferSchema = z
-  .object({ agreement_id: z.string().uuid(), amount: z.number().int().positive().max(MAX_TRANSFER_YEN), memo: z.string().max(50).optional() })
+  .object({ agreement_id: uuidField(), amount: instructedYen(), memo: z.string().max(50).optional() })
   .strict();
 
 /** Art. 3.2(2): a direct-debit application relayed by the provider, for an ordinary account in the consent. */

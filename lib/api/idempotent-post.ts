@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { DomainError } from '@/lib/domain/link-rules';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { authorizeApiCall, type ApiCaller } from './authorize';
+import { MAX_PROBLEM_ERRORS } from './bounds';
 import { claimIdempotencyKey, releaseIdempotencyKey, requestHash } from './idempotency';
 import { problem } from './problem';
 
@@ -41,7 +42,7 @@ export async function handleIdempotentPost<S extends z.ZodType>(
   if (!parsed.success) {
     return problem(400, 'Bad Request', 'The request is not valid.', {
       code: 'invalid-request',
-      extra: { errors: parsed.error.issues.map((i) => ({ pointer: `/${i.path.join('/')}`, detail: i.message })) },
+      extra: { errors: parsed.error.issues.slice(0, MAX_PROBLEM_ERRORS).map((i) => ({ pointer: `/${i.path.join('/')}`, detail: i.message })) },
     });
   }
   const path = new URL(request.url).pathname;

@@ -3,6 +3,7 @@ import { preparedPerDb } from '@/lib/db/connect';
 import { accounts, linkAccounts, payees, transactions } from '@/lib/db/schema';
 import { maskAccountNumber } from '@/lib/domain/accounts';
 import type { ApiCaller } from './authorize';
+import { MAX_LIST_ITEMS } from './bounds';
 
 // Reads for the provider API. Each takes the authorised caller: only the link's own accounts.
 
@@ -12,7 +13,8 @@ export async function accountsOfLink(caller: ApiCaller) {
     .from(linkAccounts)
     .innerJoin(accounts, and(eq(accounts.id, linkAccounts.accountId), eq(accounts.customerId, caller.customerId)))
     .where(eq(linkAccounts.linkId, caller.linkId))
-    .orderBy(asc(accounts.type), asc(accounts.accountNumber));
+    .orderBy(asc(accounts.type), asc(accounts.accountNumber))
+    .limit(MAX_LIST_ITEMS);
   return rows.map((a) => ({ id: a.id, type: a.type, branch_code: a.branchCode, branch_name: a.branchName, masked_number: maskAccountNumber(a.accountNumber), currency: 'JPY' }));
 }
 
@@ -58,6 +60,7 @@ export async function transactionsOf(caller: ApiCaller, accountId: string, range
 
 export function parseCursor(value: string | null): { at: Date; id: string } | null | 'invalid' {
   if (!value) return null;
+  if (value.length > 128 || !/^[A-Za-z0-9_-]+$/.test(value)) return 'invalid';
   const [at, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
   const date = new Date(at ?? '');
   if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return 'invalid';
@@ -69,6 +72,7 @@ export async function payeesOf(caller: ApiCaller) {
     .select({ id: payees.id, bankName: payees.bankName, branchName: payees.branchName, accountType: payees.accountType, accountNumber: payees.accountNumber, holderNameKana: payees.holderNameKana })
     .from(payees)
     .where(eq(payees.customerId, caller.customerId))
-    .orderBy(asc(payees.createdAt));
+    .orderBy(asc(payees.createdAt))
+    .limit(MAX_LIST_ITEMS);
   return rows.map((p) => ({ id: p.id, bank_name: p.bankName, branch_name: p.branchName, account_type: p.accountType, masked_number: maskAccountNumber(p.accountNumber), holder_name_kana: p.holderNameKana }));
 }

@@ -2,16 +2,16 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts, linkAccounts, payees } from '@/lib/db/schema';
 import type { ApiCaller } from './authorize';
+import { instructedYen, uuidField } from './bounds';
 import type { PostOutcome } from './idempotent-post';
 import { debitForInstruction, finisher, problemBody } from './instruction-steps';
 
-export const MAX_TRANSFER_YEN = 10_000_000;
 
 export const transferRequestSchema = z
   .object({
-    from_account_id: z.string().uuid(),
-    payee_id: z.string().uuid(),
-    amount: z.number().int().positive().max(MAX_TRANSFER_YEN),
+    from_account_id: uuidField(),
+    payee_id: uuidField(),
+    amount: instructedYen(),
     memo: z.string().max(50).optional(),
   })
   .strict();
