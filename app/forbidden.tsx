@@ -1,5 +1,5 @@
 import { getTranslations } from 'next-intl/server';
-import { signOutAction } from '@/app/actions/sign-out';
+import { signOutAction } from '@/lib/actions/sign-out';
 import { buttonClass } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 

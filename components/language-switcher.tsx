@@ -1,5 +1,5 @@
 import { getLocale, getTranslations } from 'next-intl/server';
-import { setLocaleAction } from '@/app/actions/locale';
+import { setLocaleAction } from '@/lib/actions/locale';
 import { GlobeIcon } from './ui/icons';
 
 export async function LanguageSwitcher() {

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
-import { signOutAction } from '@/app/actions/sign-out';
+import { signOutAction } from '@/lib/actions/sign-out';
 import { LanguageSwitcher } from './language-switcher';
 import { LinkIcon } from './ui/icons';
 

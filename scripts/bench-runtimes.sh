@@ -13,9 +13,9 @@ old_node="${OLD_NODE:-/usr/bin/node}"
 source scripts/node-env.sh
 new_node="$(command -v node)"
 npx next build
-npx tsx scripts/bench.ts --no-build --runtime="$old_node" --server=next --out=bench/results-node20-next.json "$@"
-npx tsx scripts/bench.ts --no-build --runtime="$new_node" --server=next --out=bench/results-node24-next.json "$@"
-npx tsx scripts/bench.ts --no-build --runtime="$new_node" --server=main --out=bench/results-node24-main.json "$@"
+npx tsx scripts/bench/main.ts --no-build --runtime="$old_node" --server=next --out=bench/results-node20-next.json "$@"
+npx tsx scripts/bench/main.ts --no-build --runtime="$new_node" --server=next --out=bench/results-node24-next.json "$@"
+npx tsx scripts/bench/main.ts --no-build --runtime="$new_node" --server=main --out=bench/results-node24-main.json "$@"
 node -e '
 const fs = require("fs");
 console.log("\n| server | runtime | database | bare req/s | checked req/s | ratio | checked p99 ms | peak RSS MB |\n| --- | --- | --- | --- | --- | --- | --- | --- |");

@@ -6,9 +6,9 @@ import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
 import { CloseDialogOn, Dialog, DialogButtons } from '@/components/ui/dialog';
 import { ResultMessage } from '@/components/ui/result-message';
-import type { OperatorActionState } from '@/app/staff/(desk)/operator-actions';
+import type { ActionState } from '@/lib/actions/state';
 
-type Action = (state: OperatorActionState, formData: FormData) => Promise<OperatorActionState>;
+type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 
 /**
  * One operator action behind a confirmation dialog: what it does, an Art. 5.2 reason when it
@@ -35,7 +35,7 @@ export function OperatorAction({
   disabledReason?: string | null;
 }) {
   const t = useTranslations('staff.actions');
-  const [state, formAction] = useActionState<OperatorActionState, FormData>(action, { status: 'idle' });
+  const [state, formAction] = useActionState<ActionState, FormData>(action, { status: 'idle' });
   const error = state.status === 'error' ? state : null;
   const uid = useId();
   return (

@@ -1,6 +1,3 @@
-import Link from 'next/link';
-import type { ButtonHTMLAttributes, ComponentProps } from 'react';
-
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
 const base =
@@ -14,12 +11,4 @@ const variants: Record<Variant, string> = {
 
 export function buttonClass(variant: Variant = 'primary', extra = ''): string {
   return `${base} ${variants[variant]} ${extra}`.trim();
-}
-
-export function Button({ variant = 'primary', className = '', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
-  return <button type="button" className={buttonClass(variant, className)} {...props} />;
-}
-
-export function LinkButton({ variant = 'secondary', className = '', ...props }: ComponentProps<typeof Link> & { variant?: Variant }) {
-  return <Link className={buttonClass(variant, className)} {...props} />;
 }

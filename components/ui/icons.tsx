@@ -76,12 +76,6 @@ export const GlobeIcon = (p: IconProps) => (
     <path d="M2 10h16M10 2c2.2 2.3 3.2 5 3.2 8s-1 5.7-3.2 8c-2.2-2.3-3.2-5-3.2-8s1-5.7 3.2-8Z" />
   </Svg>
 );
-export const LockIcon = (p: IconProps) => (
-  <Svg {...p}>
-    <rect x="4" y="9" width="12" height="8.5" rx="1.5" />
-    <path d="M6.8 9V6.5a3.2 3.2 0 0 1 6.4 0V9" />
-  </Svg>
-);
 export const WrenchIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M12.8 3.2a4 4 0 0 0-4.9 5.1L3 13.2a1.6 1.6 0 0 0 2.3 2.3l4.9-4.9a4 4 0 0 0 5.1-4.9l-2.3 2.3-2-.4-.4-2 2.2-2.4Z" />

@@ -41,8 +41,7 @@ export async function maintenanceResponse(now: Date = new Date()): Promise<Respo
 }
 
 function maintenanceProblem(window: { endsAt: Date }, now: Date): Response {
-  return problem(503, 'Service Unavailable', `The service is under maintenance until ${window.endsAt.toISOString()}.`, {
-    code: 'maintenance',
+  return problem('maintenance', `The service is under maintenance until ${window.endsAt.toISOString()}.`, {
     headers: { 'Retry-After': String(retryAfterSeconds(window, now)) },
     extra: { maintenance_ends_at: window.endsAt.toISOString() },
   });
@@ -68,17 +67,17 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
   const authorization = request.headers.get('authorization') ?? '';
   const [scheme, accessToken, ...rest] = authorization.split(' ');
   if (scheme?.toLowerCase() !== 'dpop' || !accessToken || rest.length > 0) {
-    return refuseUnlessMaintenance(401, 'Unauthorized', 'Send the access token as `Authorization: DPoP <token>` with a DPoP proof.', { challenge: 'invalid_token', code: 'invalid-token' });
+    return refuseUnlessMaintenance('invalid-token', 'Send the access token as `Authorization: DPoP <token>` with a DPoP proof.');
   }
   const proofs = request.headers.get('dpop');
-  if (!proofs || proofs.includes(',')) return refuseUnlessMaintenance(401, 'Unauthorized', 'Exactly one DPoP proof is required.', { challenge: 'invalid_dpop_proof', code: 'invalid-dpop-proof' });
+  if (!proofs || proofs.includes(',')) return refuseUnlessMaintenance('invalid-dpop-proof', 'Exactly one DPoP proof is required.');
   const url = publicUrl(request);
   let proof;
   try {
     proof = await verifyDpopProof(proofs, { method: request.method, htu: htuOf(url), accessToken });
   } catch (error) {
     const detail = error instanceof DpopError ? error.message : 'the DPoP proof is invalid';
-    return refuseUnlessMaintenance(401, 'Unauthorized', detail, { challenge: 'invalid_dpop_proof', code: 'invalid-dpop-proof' });
+    return refuseUnlessMaintenance('invalid-dpop-proof', detail);
   }
   const database = await initDb();
   const db = database.db;
@@ -86,17 +85,17 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
   const state = await readCallState(db, { accessToken, proofId: `${proof.jkt}:${proof.jti}`, accountId, now });
   if (state.maintenanceEndsAt) return maintenanceProblem({ endsAt: state.maintenanceEndsAt }, now);
   // Replay: each proof is accepted once (the record expires after the iat window).
-  if (!state.proofFresh) return problem(401, 'Unauthorized', 'This DPoP proof was already used.', { challenge: 'invalid_dpop_proof', code: 'invalid-dpop-proof' });
+  if (!state.proofFresh) return problem('invalid-dpop-proof', 'This DPoP proof was already used.');
 
   const provider = await getOauthProvider(url.origin);
   const token = await withPrefetchedRecord({ model: 'AccessToken', id: accessToken, payload: state.token }, () => provider.AccessToken.find(accessToken));
-  if (!token || token.isExpired) return problem(401, 'Unauthorized', 'The access token is unknown, expired or revoked.', { challenge: 'invalid_token', code: 'invalid-token' });
-  if (token.jkt !== proof.jkt) return problem(401, 'Unauthorized', 'The access token is not bound to this DPoP key.', { challenge: 'invalid_token', code: 'invalid-token' });
+  if (!token || token.isExpired) return problem('invalid-token', 'The access token is unknown, expired or revoked.');
+  if (token.jkt !== proof.jkt) return problem('invalid-token', 'The access token is not bound to this DPoP key.');
 
   setRequestPrincipal(`provider:${token.clientId ?? 'unknown'}`);
 
   const { link } = state;
-  if (!link) return problem(401, 'Unauthorized', 'The link behind this token no longer exists.', { challenge: 'invalid_token', code: 'invalid-token' });
+  if (!link) return problem('invalid-token', 'The link behind this token no longer exists.');
   // Traffic limits (Art. 6), per provider and per link, before any other work for the call.
   const limits = await consumeLimits(
     await limitersFor(db, configuredStore(database.kind)),
@@ -108,24 +107,23 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
   );
   rateLimitHeaders.set(request, limits.headers);
   if (!limits.allowed) {
-    return problem(429, 'Too Many Requests', `Over the ${limits.limit === 'link' ? 'per-link' : 'per-provider'} limit of ${limitPoints(limits.limit)} calls a second; retry after ${limits.retryAfterS} s.`, {
-      code: 'rate-limited',
+    return problem('rate-limited', `Over the ${limits.limit === 'link' ? 'per-link' : 'per-provider'} limit of ${limitPoints(limits.limit)} calls a second; retry after ${limits.retryAfterS} s.`, {
       headers: limits.headers,
       extra: { limit: limits.limit },
     });
   }
   // A suspended or terminated provider is refused at once, whatever tokens it still holds.
   if (link.providerStatus !== 'active') {
-    return problem(401, 'Unauthorized', `The provider is ${link.providerStatus}.`, { challenge: 'invalid_token', code: 'provider-not-active' });
+    return problem('provider-not-active', `The provider is ${link.providerStatus}.`);
   }
   const status = effectiveStatus(link, now);
   if (status !== 'active') {
-    return problem(401, 'Unauthorized', `The link is ${status}.`, { challenge: 'invalid_token', code: 'link-not-active', extra: { link_status: status } });
+    return problem('link-not-active', `The link is ${status}.`, { extra: { link_status: status } });
   }
   const tokenItems = itemsFromScope(token.scope);
   const granted = state.granted;
   const item = items.find((i) => tokenItems.includes(i) && granted.some((g) => g.item === i));
-  if (!item) return problem(403, 'Forbidden', `This call needs one of: ${items.join(', ')}.`, { challenge: 'insufficient_scope', code: 'insufficient-scope' });
+  if (!item) return problem('insufficient-scope', `This call needs one of: ${items.join(', ')}.`);
   if (accountId && !state.accountInConsent) return notFound();
   const itemLastUsedAt = granted.find((g) => g.item === item)?.lastUsedAt ?? null;
   await recordUsage(db, { linkId: link.id, grantId: token.grantId ?? null, item, inactivityDays: link.inactivityDays, linkLastUsedAt: link.lastUsedAt, itemLastUsedAt }, now);

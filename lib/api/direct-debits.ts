@@ -4,7 +4,8 @@ import { accounts, directDebitAgreements, linkAccounts } from '@/lib/db/schema';
 import { recordInstruction } from '@/lib/links/lifecycle';
 import type { ApiCaller } from './authorize';
 import type { PostOutcome } from './idempotent-post';
-import { debitForInstruction, finisher, problemBody } from './instruction-steps';
+import { debitForInstruction, finisher } from './instruction-steps';
+import { refusal } from './problems';
 import { instructedYen, uuidField } from './bounds';
 
 export const directDebitApplicationSchema = z
@@ -29,8 +30,8 @@ export async function applyForDirectDebit(caller: ApiCaller, input: z.infer<type
       .from(linkAccounts)
       .innerJoin(accounts, and(eq(accounts.id, linkAccounts.accountId), eq(accounts.customerId, caller.customerId)))
       .where(and(eq(linkAccounts.linkId, caller.linkId), eq(accounts.id, input.account_id)));
-    if (!account) return finish({ status: 404, body: problemBody(404, 'not-found', 'Not Found', 'No such resource.') });
-    if (account.type !== 'ordinary') return finish({ status: 422, body: problemBody(422, 'account-not-eligible', 'Unprocessable Content', 'Direct debits are drawn from an ordinary deposit account.') });
+    if (!account) return finish(refusal('not-found', 'No such resource.'));
+    if (account.type !== 'ordinary') return finish(refusal('account-not-eligible', 'Direct debits are drawn from an ordinary deposit account.'));
     const now = new Date();
     const [agreement] = await tx
       .insert(directDebitAgreements)
@@ -59,15 +60,15 @@ export async function executeDirectDebitTransfer(caller: ApiCaller, input: z.inf
       .select({ id: directDebitAgreements.id, accountId: directDebitAgreements.accountId, status: directDebitAgreements.status, billerName: directDebitAgreements.billerName })
       .from(directDebitAgreements)
       .where(and(eq(directDebitAgreements.id, input.agreement_id), eq(directDebitAgreements.customerId, caller.customerId), eq(directDebitAgreements.linkId, caller.linkId)));
-    if (!agreement || agreement.status !== 'active') return finish({ status: 422, body: problemBody(422, 'unknown-agreement', 'Unprocessable Content', 'agreement_id is not an active direct-debit agreement applied for through this link.') });
+    if (!agreement || agreement.status !== 'active') return finish(refusal('unknown-agreement', 'agreement_id is not an active direct-debit agreement applied for through this link.'));
     const [account] = await tx
       .select({ id: accounts.id, balance: accounts.balance })
       .from(linkAccounts)
       .innerJoin(accounts, and(eq(accounts.id, linkAccounts.accountId), eq(accounts.customerId, caller.customerId)))
       .where(and(eq(linkAccounts.linkId, caller.linkId), eq(accounts.id, agreement.accountId)))
       .for('update', { of: accounts });
-    if (!account) return finish({ status: 404, body: problemBody(404, 'not-found', 'Not Found', 'No such resource.') });
-    if (account.balance < input.amount) return finish({ status: 422, body: problemBody(422, 'insufficient-funds', 'Unprocessable Content', 'The balance is not enough for this movement.') });
+    if (!account) return finish(refusal('not-found', 'No such resource.'));
+    if (account.balance < input.amount) return finish(refusal('insufficient-funds', 'The balance is not enough for this movement.'));
     const now = new Date();
     const { instructionId, balanceAfter } = await debitForInstruction(
       tx,

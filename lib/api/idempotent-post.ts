@@ -26,9 +26,9 @@ export async function handleIdempotentPost<S extends z.ZodType>(
   if (caller instanceof Response) return caller;
   const key = request.headers.get('idempotency-key');
   if (!key || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
-    return problem(400, 'Bad Request', 'An Idempotency-Key header (1–255 visible ASCII characters) is required.', { code: 'idempotency-key-required' });
+    return problem('idempotency-key-required', 'An Idempotency-Key header (1–255 visible ASCII characters) is required.');
   }
-  const tooLarge = () => problem(413, 'Content Too Large', `The body may be at most ${MAX_BODY_BYTES} bytes.`, { code: 'body-too-large' });
+  const tooLarge = () => problem('body-too-large', `The body may be at most ${MAX_BODY_BYTES} bytes.`);
   if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY_BYTES) return tooLarge();
   const raw = await request.text();
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return tooLarge();
@@ -36,19 +36,18 @@ export async function handleIdempotentPost<S extends z.ZodType>(
   try {
     json = JSON.parse(raw);
   } catch {
-    return problem(400, 'Bad Request', 'The body is not valid JSON.', { code: 'invalid-json' });
+    return problem('invalid-json', 'The body is not valid JSON.');
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    return problem(400, 'Bad Request', 'The request is not valid.', {
-      code: 'invalid-request',
+    return problem('invalid-request', 'The request is not valid.', {
       extra: { errors: parsed.error.issues.slice(0, MAX_PROBLEM_ERRORS).map((i) => ({ pointer: `/${i.path.join('/')}`, detail: i.message })) },
     });
   }
   const path = new URL(request.url).pathname;
   const claim = await claimIdempotencyKey(caller.db, caller.clientId, key, requestHash('POST', path, JSON.stringify(parsed.data)));
-  if (claim.kind === 'conflict') return problem(422, 'Unprocessable Content', 'This Idempotency-Key was used with a different request.', { code: 'idempotency-key-reused' });
-  if (claim.kind === 'in_flight') return problem(409, 'Conflict', 'A request with this Idempotency-Key is still being processed.', { code: 'idempotency-key-in-flight' });
+  if (claim.kind === 'conflict') return problem('idempotency-key-reused', 'This Idempotency-Key was used with a different request.');
+  if (claim.kind === 'in_flight') return problem('idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed.');
   if (claim.kind === 'replay') {
     // The stored answer as it was first given: a refusal stays problem+json.
     const contentType = claim.status >= 400 ? 'application/problem+json' : 'application/json';
@@ -63,7 +62,7 @@ export async function handleIdempotentPost<S extends z.ZodType>(
     // The link stopped (or was suspended) while the instruction ran: nothing was done, as if the
     // consent check had been a moment later.
     if (error instanceof DomainError && error.code === 'link_not_active') {
-      return problem(401, 'Unauthorized', 'The link is no longer active.', { challenge: 'invalid_token', code: 'link-not-active' });
+      return problem('link-not-active', 'The link is no longer active.');
     }
     throw error;
   }

@@ -9,10 +9,6 @@ import type { PostOutcome } from './idempotent-post';
 
 // Steps shared by the instructions of the provider API (transfers, direct debits).
 
-export function problemBody(status: number, code: string, title: string, detail: string): Record<string, unknown> {
-  return { type: `https://renkei.example/problems/${code}`, title, status, detail };
-}
-
 /**
  * Ends an instruction: its response is serialised once and stored with the Idempotency-Key in the
  * same transaction; the same bytes are sent now and on every replay.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
+import { PROBLEM_CODES, problemType } from './problems';
 import { instructedYen, MAX_LIST_ITEMS, MAX_PROBLEM_ERRORS, MAX_YEN, uuidField } from './bounds';
 import { directDebitApplicationSchema, directDebitTransferSchema } from './direct-debits';
 import { transferRequestSchema } from './transfers';
@@ -71,7 +72,7 @@ const directDebitMovement = z.object({
 });
 const problemSchema = z
   .object({
-    type: z.string().max(200).regex(/^https:\/\/renkei\.example\/problems\/[a-z-]+$/).meta(ex('https://renkei.example/problems/insufficient-scope')),
+    type: z.enum(PROBLEM_CODES.map(problemType) as [string, ...string[]]).meta(ex(problemType('insufficient-scope'))),
     title: text(100, 'Forbidden'),
     status: z.number().int().min(400).max(599).meta({ format: 'int32', ...ex(403) }),
     detail: text(1000, 'This call needs one of: balances.'),
@@ -123,7 +124,7 @@ const problemResponses = {
     'Retry-After': retryAfter('seconds until the next window'),
     ...rateLimited,
   }),
-  '4XX': problem('Any other refusal (e.g. 405 for a method the path does not take), with its reason in `detail`'),
+  '4XX': problem('Any other refusal, with its reason in `detail` (the catalogue of `type` values is in the Problem schema)'),
   '500': problem('An unexpected failure at the bank; the body carries a `reference` for the bank’s support. An instruction that failed this way was not carried out and may be sent again with the same Idempotency-Key', {}),
 };
 const accountParam = [

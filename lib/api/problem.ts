@@ -4,29 +4,25 @@ import { currentRequestContext, currentRequestId } from '@/lib/observability/con
 import { log } from '@/lib/observability/logger';
 import { metrics } from '@/lib/observability/metrics';
 import { outcomeOf, recordCall } from './call-stats';
+import { PROBLEMS, problemBody, type ProblemCode } from './problems';
 import { rateLimitHeaders } from './rate-limit';
 
 /** The problem code of each refusal this module made (metrics: refusals by reason). */
 const problemCodes = new WeakMap<Response, string>();
 
-/** RFC 9457 problem details, with the RFC 6750 / RFC 9449 challenge where one applies. */
-export function problem(
-  status: number,
-  title: string,
-  detail: string,
-  options: { code?: string; challenge?: 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof'; extra?: Record<string, unknown>; headers?: Record<string, string> } = {},
-): Response {
+/** RFC 9457 problem details for one refusal of the catalogue, with its challenge where one applies. */
+export function problem(code: ProblemCode, detail: string, options: { extra?: Record<string, unknown>; headers?: Record<string, string> } = {}): Response {
+  const entry: { status: number; challenge?: string } = PROBLEMS[code];
   const headers = new Headers({ 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...options.headers });
-  if (options.challenge) {
-    headers.set('WWW-Authenticate', `DPoP error="${options.challenge}", error_description="${detail.replace(/"/g, "'")}", algs="ES256 PS256 EdDSA"`);
+  if (entry.challenge) {
+    headers.set('WWW-Authenticate', `DPoP error="${entry.challenge}", error_description="${detail.replace(/"/g, "'")}", algs="ES256 PS256 EdDSA"`);
   }
-  const code = options.code ?? title.toLowerCase().replace(/\s+/g, '-');
-  const response = new Response(JSON.stringify({ type: `https://renkei.example/problems/${code}`, title, status, detail, ...options.extra }), { status, headers });
+  const response = new Response(JSON.stringify(problemBody(code, detail, options.extra)), { status: entry.status, headers });
   problemCodes.set(response, code);
   return response;
 }
 
-export const notFound = () => problem(404, 'Not Found', 'No such resource.', { code: 'not-found' });
+export const notFound = () => problem('not-found', 'No such resource.');
 
 /**
  * Every provider API route handler, wrapped: an unexpected failure (the database unreachable, a
@@ -44,8 +40,7 @@ export function apiRoute<A extends unknown[]>(handler: (request: Request, ...res
       // The reference is the request's id: the same as the X-Request-Id header and every log line of the call.
       const reference = currentRequestId() ?? randomUUID();
       log('api').error({ err: error, method: request.method }, 'provider API call failed');
-      response = problem(500, 'Internal Server Error', `The bank could not complete this call (reference ${reference}). An instruction that failed this way was not carried out and may be sent again with the same Idempotency-Key.`, {
-        code: 'internal-error',
+      response = problem('internal-error', `The bank could not complete this call (reference ${reference}). An instruction that failed this way was not carried out and may be sent again with the same Idempotency-Key.`, {
         extra: { reference },
       });
     }

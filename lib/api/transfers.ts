@@ -4,7 +4,8 @@ import { accounts, linkAccounts, payees } from '@/lib/db/schema';
 import type { ApiCaller } from './authorize';
 import { instructedYen, uuidField } from './bounds';
 import type { PostOutcome } from './idempotent-post';
-import { debitForInstruction, finisher, problemBody } from './instruction-steps';
+import { debitForInstruction, finisher } from './instruction-steps';
+import { refusal } from './problems';
 
 
 export const transferRequestSchema = z
@@ -33,14 +34,14 @@ export async function executeTransfer(caller: ApiCaller, request: TransferReques
       .innerJoin(accounts, and(eq(accounts.id, linkAccounts.accountId), eq(accounts.customerId, caller.customerId)))
       .where(and(eq(linkAccounts.linkId, caller.linkId), eq(accounts.id, request.from_account_id)))
       .for('update', { of: accounts });
-    if (!account) return finish({ status: 404, body: problemBody(404, 'not-found', 'Not Found', 'No such resource.') });
-    if (account.type !== 'ordinary') return finish({ status: 422, body: problemBody(422, 'account-not-eligible', 'Unprocessable Content', 'Transfers are made from an ordinary deposit account.') });
+    if (!account) return finish(refusal('not-found', 'No such resource.'));
+    if (account.type !== 'ordinary') return finish(refusal('account-not-eligible', 'Transfers are made from an ordinary deposit account.'));
     const [payee] = await tx
       .select({ id: payees.id, holder: payees.holderNameKana })
       .from(payees)
       .where(and(eq(payees.id, request.payee_id), eq(payees.customerId, caller.customerId)));
-    if (!payee) return finish({ status: 422, body: problemBody(422, 'unknown-payee', 'Unprocessable Content', 'payee_id is not one of the customer’s registered payees.') });
-    if (account.balance < request.amount) return finish({ status: 422, body: problemBody(422, 'insufficient-funds', 'Unprocessable Content', 'The balance is not enough for this transfer.') });
+    if (!payee) return finish(refusal('unknown-payee', 'payee_id is not one of the customer’s registered payees.'));
+    if (account.balance < request.amount) return finish(refusal('insufficient-funds', 'The balance is not enough for this transfer.'));
 
     const now = new Date();
     const { instructionId, balanceAfter } = await debitForInstruction(

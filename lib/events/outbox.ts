@@ -41,10 +41,6 @@ export function eventTypeUri(type: ProviderEventType): string {
   return `${EVENT_TYPE_NAMESPACE}${type.replace(/[._]/g, '-')}`;
 }
 
-export function eventTypeFromUri(uri: string): ProviderEventType | undefined {
-  return PROVIDER_EVENT_TYPES.find((type) => eventTypeUri(type) === uri);
-}
-
 // Without PUBLIC_ORIGIN, sandbox mode takes the issuer from each request's origin; an outbox row
 // is written outside any request (the Art. 4 sweep), so it uses the documented default origin.
 const SANDBOX_ORIGIN = 'http://localhost:3000';

@@ -4,6 +4,7 @@ import type { Executor } from '@/lib/db/connect';
 import { providerEvents, providers } from '@/lib/db/schema';
 import { eventTypeUri, PROVIDER_EVENT_STATES, PROVIDER_EVENT_TYPES, type ProviderEventState, type ProviderEventType } from './outbox';
 import { isUuid } from '@/lib/domain/ids';
+import { assertStaff } from '@/lib/staff/assert-staff';
 
 export type ProviderEventFilter = { providerId?: string; state?: string; limit?: number };
 
@@ -27,20 +28,13 @@ export type ProviderEventDTO = {
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
 
-export class NotStaffError extends Error {
-  constructor() {
-    super('provider notifications are visible to bank staff only');
-    this.name = 'NotStaffError';
-  }
-}
-
 /**
  * For the staff and operator view: each notification to providers and how its delivery stands,
  * newest first. Read-only; shows no customer data beyond the link id.
  */
 export async function listProviderEvents(db: Executor, principal: StaffPrincipal, filter: ProviderEventFilter = {}): Promise<ProviderEventDTO[]> {
   // Checked here, not only in the route: the data layer decides (STYLE: data and authority).
-  if (principal.kind !== 'staff') throw new NotStaffError();
+  assertStaff(principal);
   const conditions: SQL[] = [];
   if (filter.providerId !== undefined) {
     if (!isUuid(filter.providerId)) return []; // a malformed id matches nothing (and is no SQL error)

@@ -3,15 +3,12 @@ import type { StaffPrincipal } from '@/lib/auth/types';
 import type { Db, Executor } from '@/lib/db/connect';
 import { customers, disclosures, maintenanceWindows, operationsLog, providers, staffUsers } from '@/lib/db/schema';
 import { recordLookup } from '@/lib/staff/queries';
+import { assertStaff } from '@/lib/staff/assert-staff';
 
 // Read-only views for the operator console (Art. 5.2, 6.1, 7, 9). Each takes the acting member of
 // staff and refuses anything else (the data layer decides, not only the page). The only customer
 // data they show is the customer number of a disclosure, and showing it is recorded as a look-up
 // of that customer (docs/decisions.md 18, SPEC §5); the customer page they link to records its own.
-
-function assertStaff(principal: StaffPrincipal): void {
-  if (principal.kind !== 'staff') throw new Error('Staff only');
-}
 
 /** Who did it, for people: a staff member's name, or `cli:<os user>` as recorded. */
 export type ActorDTO = { kind: 'staff'; name: string } | { kind: 'cli'; name: string } | { kind: 'unknown'; id: string };

@@ -8,14 +8,11 @@ import type { PermissionItem } from '@/lib/domain/permission-items';
 import { getLink, listLinks, type LinkDetailDTO, type LinkSummaryDTO } from '@/lib/links/queries';
 import type { StaffLookup } from './lookup';
 import { isUuid } from '@/lib/domain/ids';
+import { assertStaff } from '@/lib/staff/assert-staff';
 
 // The staff view reads; it never changes customer data. Each function takes the acting staff
 // member and refuses anything else, and every look-up at a customer is written to the staff
 // access log before the data is read (SPEC §5), in the same transaction.
-
-function assertStaff(principal: StaffPrincipal): void {
-  if (principal.kind !== 'staff') throw new Error('Staff only');
-}
 
 export type StaffView = 'search' | 'customer' | 'link' | 'disclosures';
 

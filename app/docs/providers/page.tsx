@@ -13,6 +13,7 @@ import { Card, Section } from '@/components/ui/card';
 import demoRegistrationB from '@/examples/demo-provider/registration-b.json';
 import demoRegistration from '@/examples/demo-provider/registration.json';
 import { openApiDocument } from '@/lib/api/openapi';
+import { PROBLEM_CODES, PROBLEMS, type ProblemCode } from '@/lib/api/problems';
 import { DEMO_USERS } from '@/sandbox/demo-users';
 import { PERMISSION_ITEMS, PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
 import { env, isSandbox } from '@/lib/env';
@@ -46,25 +47,14 @@ const CHECKS = [
   { step: 'account', result: '404' },
   { step: 'post', result: '400 · 413 · 422 · 409' },
 ] as const;
-const ERRORS = [
-  { status: '400', code: 'invalid-request' },
-  { status: '400', code: 'invalid-json' },
-  { status: '400', code: 'invalid-parameter' },
-  { status: '400', code: 'idempotency-key-required' },
-  { status: '401', code: 'invalid-token', challenge: 'invalid_token' },
-  { status: '401', code: 'invalid-dpop-proof', challenge: 'invalid_dpop_proof' },
-  { status: '401', code: 'provider-not-active', challenge: 'invalid_token' },
-  { status: '401', code: 'link-not-active', challenge: 'invalid_token' },
-  { status: '403', code: 'insufficient-scope', challenge: 'insufficient_scope' },
-  { status: '404', code: 'not-found' },
-  { status: '409', code: 'idempotency-key-in-flight' },
-  { status: '413', code: 'body-too-large' },
-  { status: '422', code: 'idempotency-key-reused' },
-  { status: '422', code: 'business' },
-  { status: '429', code: 'rate-limited', header: 'Retry-After' },
-  { status: '500', code: 'internal-error' },
-  { status: '503', code: 'maintenance', header: 'Retry-After' },
-] as const;
+// The error table: one row per refusal of the API's catalogue, the business refusals of an
+// instruction (all 422) as one row.
+type ErrorRow = { status: string; code: ProblemCode | 'business'; challenge?: string; header?: string };
+const ERRORS: ErrorRow[] = PROBLEM_CODES.flatMap((code): ErrorRow[] => {
+  const entry: { status: number; challenge?: string; header?: string; business?: boolean } = PROBLEMS[code];
+  if (entry.business) return code === PROBLEM_CODES.find((c) => 'business' in PROBLEMS[c]) ? [{ status: String(entry.status), code: 'business' }] : [];
+  return [{ status: String(entry.status), code, challenge: entry.challenge, header: entry.header }];
+});
 
 /**
  * The provider API reference (public, no sign-in): how to connect, the checks and errors, and
@@ -362,10 +352,10 @@ export default async function ProviderDocsPage() {
                     <span className="font-mono font-bold tabular">{e.status}</span>
                     <div className="min-w-0 space-y-1">
                       <Code className="font-semibold">{e.code === 'business' ? '…' : e.code}</Code>
-                      {'challenge' in e ? (
+                      {e.challenge ? (
                         <p className="font-mono text-xs text-ink-muted [overflow-wrap:anywhere]">WWW-Authenticate: DPoP error=&quot;{e.challenge}&quot;</p>
                       ) : null}
-                      {'header' in e ? <p className="font-mono text-xs text-ink-muted">{e.header}</p> : null}
+                      {e.header ? <p className="font-mono text-xs text-ink-muted">{e.header}</p> : null}
                     </div>
                     <dl className="min-w-0 space-y-1 text-sm">
                       <div>

@@ -1,7 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { accountTypeEnum } from './enums';
-import { staffUsers } from './staff';
 
 export const customers = pgTable('customers', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -13,19 +11,6 @@ export const customers = pgTable('customers', {
   // Art. 2.1: only customers registered for direct banking can link.
   directBankingRegistered: boolean('direct_banking_registered').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
-
-export const credentials = pgTable('credentials', {
-  customerId: uuid('customer_id')
-    .primaryKey()
-    .references(() => customers.id, { onDelete: 'cascade' }),
-  passwordHash: text('password_hash').notNull(),
-  totpSecret: text('totp_secret').notNull(),
-  failedAttempts: integer('failed_attempts').notNull().default(0),
-  lockedUntil: timestamp('locked_until', { withTimezone: true }),
-  // Highest TOTP time step accepted so far: a code is never accepted twice.
-  lastTotpStep: bigint('last_totp_step', { mode: 'number' }).notNull().default(0),
-  passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const accounts = pgTable(
@@ -76,39 +61,4 @@ export const payees = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('payees_customer_idx').on(t.customerId)],
-);
-
-export const sessions = pgTable(
-  'sessions',
-  {
-    // sha256 of the random session id carried in the (encrypted) next-auth cookie.
-    idHash: text('id_hash').primaryKey(),
-    // Exactly one of the two: a customer's session or a bank staff member's (check constraint).
-    customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'cascade' }),
-    staffUserId: uuid('staff_user_id').references(() => staffUsers.id, { onDelete: 'cascade' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
-    endedAt: timestamp('ended_at', { withTimezone: true }),
-    endedReason: text('ended_reason'),
-    userAgent: text('user_agent'),
-  },
-  (t) => [
-    index('sessions_customer_idx').on(t.customerId).where(sql`ended_at is null`),
-    check('sessions_one_subject', sql`num_nonnulls(${t.customerId}, ${t.staffUserId}) = 1`),
-  ],
-);
-
-// Step 1 of sign-in (password verified) waiting for step 2 (one-time password).
-export const loginChallenges = pgTable(
-  'login_challenges',
-  {
-    idHash: text('id_hash').primaryKey(),
-    customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'cascade' }),
-    staffUserId: uuid('staff_user_id').references(() => staffUsers.id, { onDelete: 'cascade' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    consumedAt: timestamp('consumed_at', { withTimezone: true }),
-    attempts: integer('attempts').notNull().default(0),
-  },
-  (t) => [check('login_challenges_one_subject', sql`num_nonnulls(${t.customerId}, ${t.staffUserId}) = 1`)],
 );

@@ -6,4 +6,5 @@ export * from './links';
 export * from './oauth';
 export * from './instructions';
 export * from './staff';
+export * from './auth';
 export * from './traffic';

@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { customers } from './customers';
 import { links } from './links';
 import { providers } from './providers';
@@ -13,19 +13,6 @@ export const staffUsers = pgTable('staff_users', {
   name: text('name').notNull(),
   role: staffRoleEnum('role').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
-
-// Same shape as the customers' `credentials`, so one sign-in implementation serves both.
-export const staffCredentials = pgTable('staff_credentials', {
-  staffUserId: uuid('staff_user_id')
-    .primaryKey()
-    .references(() => staffUsers.id, { onDelete: 'cascade' }),
-  passwordHash: text('password_hash').notNull(),
-  totpSecret: text('totp_secret').notNull(),
-  failedAttempts: integer('failed_attempts').notNull().default(0),
-  lockedUntil: timestamp('locked_until', { withTimezone: true }),
-  lastTotpStep: bigint('last_totp_step', { mode: 'number' }).notNull().default(0),
-  passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 // SPEC §5: every staff view of customer data (append-only; shown to the customer).

@@ -1,6 +1,5 @@
 'use server';
 
-import { randomUUID } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { z } from 'zod';
@@ -9,13 +8,8 @@ import { getDb } from '@/lib/db';
 import { DomainError } from '@/lib/domain/link-rules';
 import { PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
 import { requestChainedConnectionStop, setItemGranted, stopLink } from '@/lib/links/commands';
-import { log } from '@/lib/observability/logger';
-import { errorReference } from '@/lib/observability/context';
+import { refused, unexpectedFailure, type ActionState } from '@/lib/actions/state';
 
-export type ActionState =
-  | { status: 'idle' }
-  | { status: 'success'; message: string; at: number }
-  | { status: 'error'; code: string; message: string; at: number };
 
 const uuid = z.string().uuid();
 const version = z.coerce.number().int().positive();
@@ -35,10 +29,8 @@ const itemChangeSchema = z.object({
 
 async function fail(error: unknown): Promise<ActionState> {
   const t = await getTranslations('results.errors');
-  if (error instanceof DomainError) return { status: 'error', code: error.code, message: t(error.code), at: Date.now() };
-  const ref = errorReference(randomUUID);
-  log('portal').error({ err: error, ref }, 'a portal action failed');
-  return { status: 'error', code: 'unexpected', message: t('unexpected', { ref }), at: Date.now() };
+  if (error instanceof DomainError) return refused(t(error.code), { code: error.code });
+  return unexpectedFailure('portal', error, (ref) => t('unexpected', { ref }));
 }
 
 async function invalid(): Promise<ActionState> {

@@ -6,7 +6,8 @@ import { CloseDialogOn, Dialog, DialogButtons } from '@/components/ui/dialog';
 import { buttonClass } from '@/components/ui/button';
 import { ShieldIcon } from '@/components/ui/icons';
 import { ActionResult } from './action-result';
-import { requestChainedStopAction, type ActionState } from './actions';
+import type { ActionState } from '@/lib/actions/state';
+import { requestChainedStopAction } from './actions';
 
 /** Ask the provider to stop passing data to one chained connection (recorded in history). */
 export function ChainedStop({

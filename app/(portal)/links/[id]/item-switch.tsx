@@ -7,7 +7,8 @@ import { CloseDialogOn, Dialog, DialogButtons } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { ActionResult } from './action-result';
-import { changeItemAction, type ActionState } from './actions';
+import type { ActionState } from '@/lib/actions/state';
+import { changeItemAction } from './actions';
 
 type Props = {
   linkId: string;

@@ -5,7 +5,8 @@ import { useTranslations } from 'next-intl';
 import { CloseDialogOn, Dialog, DialogButtons } from '@/components/ui/dialog';
 import { buttonClass } from '@/components/ui/button';
 import { ActionResult } from './action-result';
-import { stopLinkAction, type ActionState } from './actions';
+import type { ActionState } from '@/lib/actions/state';
+import { stopLinkAction } from './actions';
 
 /** Art. 5.1 "Stop this link", behind a dialog that states the consequences. */
 export function StopLink({ linkId, version, providerName, stopped }: { linkId: string; version: number; providerName: string; stopped: boolean }) {

@@ -1,6 +1,5 @@
 'use server';
 
-import { randomUUID } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { z } from 'zod';
@@ -11,9 +10,7 @@ import { OperationError } from '@/lib/operations/errors';
 import { isCalendarDate, isTermsId, parseTokyoDateTime, revisionNoteDate } from '@/lib/operations/input';
 import { resolveProviderRef } from '@/lib/operations/resolve';
 import { parseTermsText, TermsParseError } from '@/lib/terms/parse';
-import type { FormState } from './form-state';
-import { log } from '@/lib/observability/logger';
-import { errorReference } from '@/lib/observability/context';
+import { unexpectedFailure, type ActionState } from '@/lib/actions/state';
 
 // The operator console's actions (Art. 6.1, 7, 9). Each one checks the operator itself: the page's
 // check only hides the forms, a Server Action is reachable by a POST on its own. Parse (zod) →
@@ -48,7 +45,7 @@ function translateIssue(t: Translate, key: string): string {
   return t(path, max ? { max: Number(max) } : undefined);
 }
 
-async function refusedFields(fieldErrors: Record<string, string>, typed: Record<string, string>): Promise<FormState> {
+async function refusedFields(fieldErrors: Record<string, string>, typed: Record<string, string>): Promise<ActionState> {
   const t = await getTranslations('Operations');
   return { status: 'error', message: t('errors.invalid'), fieldErrors, values: typed, at: Date.now() };
 }
@@ -62,11 +59,9 @@ function fieldErrorsOf(t: Translate, error: z.ZodError): Record<string, string> 
   return errors;
 }
 
-async function unexpected(error: unknown, typed: Record<string, string>): Promise<FormState> {
+async function unexpected(error: unknown, typed: Record<string, string>): Promise<ActionState> {
   const t = await getTranslations('Operations');
-  const ref = errorReference(randomUUID);
-  log('operations').error({ err: error, ref }, 'an operations form failed');
-  return { status: 'error', message: t('errors.unexpected', { ref }), fieldErrors: {}, values: typed, at: Date.now() };
+  return unexpectedFailure('operations', error, (ref) => t('errors.unexpected', { ref }), typed);
 }
 
 async function rangeText(startsAt: Date, endsAt: Date): Promise<string> {
@@ -79,7 +74,7 @@ async function rangeText(startsAt: Date, endsAt: Date): Promise<string> {
 const MAINTENANCE_FIELDS = ['startsAt', 'endsAt', 'noteJa', 'noteEn'];
 const maintenanceSchema = z.object({ startsAt: tokyoDateTime, endsAt: tokyoDateTime, noteJa: text(300), noteEn: text(300) });
 
-export async function scheduleMaintenanceAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export async function scheduleMaintenanceAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const operator = await requireOperator();
   const typed = values(formData, MAINTENANCE_FIELDS);
   const t = await getTranslations('Operations');
@@ -105,7 +100,7 @@ export async function scheduleMaintenanceAction(_prev: FormState, formData: Form
 
 const cancelSchema = z.object({ id: z.uuid() });
 
-export async function cancelMaintenanceAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export async function cancelMaintenanceAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const operator = await requireOperator();
   const typed = values(formData, ['id', 'range']);
   const t = await getTranslations('Operations');
@@ -132,7 +127,7 @@ const termsSchema = z.object({
   text: z.string().max(100_000, 'errors.tooLong:100000').refine((v) => v.trim() !== '', 'errors.required'),
 });
 
-export async function publishTermsAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export async function publishTermsAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const operator = await requireOperator();
   const typed = values(formData, TERMS_FIELDS);
   const t = await getTranslations('Operations');
@@ -181,7 +176,7 @@ const disclosureSchema = z.object({
   note: optionalText(500),
 });
 
-export async function recordDisclosureAction(_prev: FormState, formData: FormData): Promise<FormState> {
+export async function recordDisclosureAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const operator = await requireOperator();
   const typed = values(formData, DISCLOSURE_FIELDS);
   const t = await getTranslations('Operations');

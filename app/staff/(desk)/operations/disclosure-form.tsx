@@ -7,7 +7,7 @@ import { SubmitButton } from '@/components/ui/submit-button';
 import { recordDisclosureAction } from './actions';
 import { RadioGroup, SelectField, TextAreaField } from './fields';
 import { FormResult } from './form-result';
-import { formKey, IDLE, valueOf, type FormState } from './form-state';
+import { formKey, IDLE, valueOf, type ActionState } from '@/lib/actions/state';
 
 export type ProviderChoice = { id: string; clientId: string; nameJa: string; nameEn: string; status: 'active' | 'suspended' | 'terminated' };
 
@@ -18,8 +18,8 @@ export function DisclosureForm({ providers, nowDateTime }: { providers: Provider
   const t = useTranslations('Operations.disclosure');
   const tp = useTranslations('Operations');
   const locale = useLocale();
-  const [state, action] = useActionState<FormState, FormData>(recordDisclosureAction, IDLE);
-  const error = (name: string) => (state.status === 'error' ? state.fieldErrors[name] : undefined);
+  const [state, action] = useActionState<ActionState, FormData>(recordDisclosureAction, IDLE);
+  const error = (name: string) => (state.status === 'error' ? state.fieldErrors?.[name] : undefined);
   return (
     <div className="space-y-4">
       <FormResult state={state} />

@@ -7,13 +7,13 @@ import { SubmitButton } from '@/components/ui/submit-button';
 import { scheduleMaintenanceAction } from './actions';
 import { TextAreaField } from './fields';
 import { FormResult } from './form-result';
-import { formKey, IDLE, valueOf, type FormState } from './form-state';
+import { formKey, IDLE, valueOf, type ActionState } from '@/lib/actions/state';
 
 /** Art. 6.1: announce a window (datetime-local values are Japan time). */
 export function MaintenanceForm({ minDateTime }: { minDateTime: string }) {
   const t = useTranslations('Operations');
-  const [state, action] = useActionState<FormState, FormData>(scheduleMaintenanceAction, IDLE);
-  const error = (name: string) => (state.status === 'error' ? state.fieldErrors[name] : undefined);
+  const [state, action] = useActionState<ActionState, FormData>(scheduleMaintenanceAction, IDLE);
+  const error = (name: string) => (state.status === 'error' ? state.fieldErrors?.[name] : undefined);
   return (
     <div className="space-y-4">
       <FormResult state={state} />

@@ -9,7 +9,7 @@ import { ClockIcon, WrenchIcon } from '@/components/ui/icons';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { cancelMaintenanceAction } from './actions';
 import { FormResult } from './form-result';
-import { IDLE, type FormState } from './form-state';
+import { IDLE, type ActionState } from '@/lib/actions/state';
 
 export type MaintenanceItem = { id: string; range: string; inForce: boolean; noteJa: string; noteEn: string; createdBy: string };
 
@@ -19,11 +19,11 @@ export type MaintenanceItem = { id: string; range: string; inForce: boolean; not
  */
 export function MaintenanceList({ windows }: { windows: MaintenanceItem[] }) {
   const t = useTranslations('Operations');
-  const [state, action] = useActionState<FormState, FormData>(cancelMaintenanceAction, IDLE);
+  const [state, action] = useActionState<ActionState, FormData>(cancelMaintenanceAction, IDLE);
   return (
     <div className="space-y-3">
       {/* Success, or an error about a window no longer listed (its dialog went with it). */}
-      <FormResult state={state.status === 'success' || (state.status === 'error' && !windows.some((w) => w.id === state.values.id)) ? state : IDLE} />
+      <FormResult state={state.status === 'success' || (state.status === 'error' && !windows.some((w) => w.id === state.values?.id)) ? state : IDLE} />
       {windows.length === 0 ? (
         <p className="text-ink-muted">{t('maintenance.none')}</p>
       ) : (
@@ -57,9 +57,9 @@ export function MaintenanceList({ windows }: { windows: MaintenanceItem[] }) {
   );
 }
 
-function CancelDialog({ item, state, action }: { item: MaintenanceItem; state: FormState; action: (formData: FormData) => void }) {
+function CancelDialog({ item, state, action }: { item: MaintenanceItem; state: ActionState; action: (formData: FormData) => void }) {
   const t = useTranslations('Operations');
-  const mine = state.status === 'error' && state.values.id === item.id ? state : null;
+  const mine = state.status === 'error' && state.values?.id === item.id ? state : null;
   return (
     <Dialog
       title={t('maintenance.cancelTitle')}

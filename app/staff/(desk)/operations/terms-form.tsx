@@ -7,7 +7,7 @@ import { SubmitButton } from '@/components/ui/submit-button';
 import { publishTermsAction } from './actions';
 import { TextAreaField } from './fields';
 import { FormResult } from './form-result';
-import { formKey, IDLE, valueOf, type FormState } from './form-state';
+import { formKey, IDLE, valueOf, type ActionState } from '@/lib/actions/state';
 
 /**
  * Art. 9: publish a version with its effective date. The text starts as the latest version's, to
@@ -15,8 +15,8 @@ import { formKey, IDLE, valueOf, type FormState } from './form-state';
  */
 export function TermsForm({ latestVersion, latestText, minDateTime }: { latestVersion: string; latestText: string; minDateTime: string }) {
   const t = useTranslations('Operations');
-  const [state, action] = useActionState<FormState, FormData>(publishTermsAction, IDLE);
-  const error = (name: string) => (state.status === 'error' ? state.fieldErrors[name] : undefined);
+  const [state, action] = useActionState<ActionState, FormData>(publishTermsAction, IDLE);
+  const error = (name: string) => (state.status === 'error' ? state.fieldErrors?.[name] : undefined);
   return (
     <div className="space-y-4">
       <FormResult state={state} />

@@ -16,10 +16,10 @@ export const GET = apiRoute(async (request: Request, { params }: { params: Promi
   const from = search.get('from');
   const to = search.get('to');
   if ((from && !day.safeParse(from).success) || (to && !day.safeParse(to).success)) {
-    return problem(400, 'Bad Request', '`from` and `to` must be dates (YYYY-MM-DD).', { code: 'invalid-parameter' });
+    return problem('invalid-parameter', '`from` and `to` must be dates (YYYY-MM-DD).');
   }
   const cursor = parseCursor(search.get('cursor'));
-  if (cursor === 'invalid') return problem(400, 'Bad Request', '`cursor` is not one this API returned.', { code: 'invalid-parameter' });
+  if (cursor === 'invalid') return problem('invalid-parameter', '`cursor` is not one this API returned.');
   const result = await transactionsOf(caller, id, {
     from: from ? new Date(`${from}T00:00:00+09:00`) : undefined,
     to: to ? new Date(`${to}T00:00:00+09:00`) : undefined,

@@ -1,0 +1,54 @@
+// `npm run bench`: the provider API's consent-checked balance read against a bare route on the same
+// production server, on the embedded database and on the PostgreSQL server. Writes
+// bench/results.json and prints a summary. Not part of `npm test` or CI; see bench/README.md.
+//
+//   npx tsx scripts/bench/main.ts [--no-build] [--duration=10] [--warmup=8] [--connections=64]
+//                                 [--only=pglite|postgres] [--sign-inline] [--profile]
+//                                 [--server-node-options="--max-old-space-size=128 …"]
+//
+// Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) is the server
+// the script creates (and drops) a fresh database on; CHROMIUM_PATH overrides the browser.
+//
+// The parts: args.ts (the flags), config.ts (goals, fixed settings), server.ts (the server under
+// test), databases.ts, link.ts + dpop.ts (the token and its proofs), load.ts (one measured
+// autocannon run), cpu.ts + memory.ts (/proc), scenario/ (one database, start to end), report.ts.
+import fs from 'node:fs';
+import path from 'node:path';
+import { SETTINGS, type DbKind } from './args';
+import { ROOT } from './config';
+import type { DbRun } from './db-run';
+import { report } from './report';
+import { benchDatabase } from './scenario/database';
+import { build } from './server';
+import { cleanups } from './util';
+
+async function main(): Promise<void> {
+  process.chdir(ROOT);
+  const onSignal = () => {
+    void Promise.all([...cleanups].map((c) => c().catch(() => {}))).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  if (SETTINGS.build) build();
+  else if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('--no-build but there is no production build (.next/BUILD_ID)');
+
+  const kinds: DbKind[] = SETTINGS.only ? [SETTINGS.only] : ['pglite', 'postgres'];
+  const runs: Partial<Record<DbKind, DbRun>> = {};
+  for (const kind of kinds) runs[kind] = await benchDatabase(kind);
+
+  const file = report(runs);
+
+  // Loud failure for a run that measured nothing real; missed goals are reported, not failed.
+  const invalid = Object.entries(runs).filter(([, run]) => !run.valid && !run.error?.startsWith('skipped'));
+  if (invalid.length > 0) {
+    console.error(`\nINVALID RUN (${invalid.map(([kind]) => kind).join(', ')}): see "error" in ${path.relative(ROOT, file)}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  for (const cleanup of cleanups) await cleanup().catch(() => {});
+  process.exit(1);
+});
