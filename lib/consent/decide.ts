@@ -1,0 +1,38 @@
+import type { CustomerPrincipal } from '@/lib/auth/types';
+import type { Db } from '@/lib/db/connect';
+import type { PermissionItem } from '@/lib/domain/permission-items';
+import type { LoadedInteraction } from '@/lib/oauth/interaction';
+import { apiResource, itemsFromScope } from '@/lib/oauth/scopes';
+import { log } from '@/lib/observability/logger';
+import { claimConsentDecision, recordConsent } from './consent';
+
+// The customer's decision on a consent screen, from the authorization server's side: one decision
+// per interaction (a double submit lands on the same result, with one grant), the OAuth grant of
+// exactly the chosen items, the link recorded (lib/links/lifecycle.ts via recordConsent), then
+// back to the authorization server. Each returns the URL the browser goes to next.
+
+/** Approve: grant exactly the checked items and accounts, then back to the provider with a code. */
+export async function approveConsent(db: Db, principal: CustomerPrincipal, interaction: LoadedInteraction, choice: { items: PermissionItem[]; accountIds: string[] }): Promise<string> {
+  if (!(await claimConsentDecision(db, interaction.uid, interaction.returnTo))) return interaction.returnTo;
+  const grant = new interaction.provider.Grant({ accountId: principal.customerId, clientId: interaction.clientId });
+  const resource = apiResource(new URL(interaction.returnTo).origin);
+  grant.addResourceScope(resource, choice.items.join(' '));
+  // Declined (or not registered) items are rejected, so the authorization server does not ask again.
+  const declined = itemsFromScope(interaction.scope).filter((item) => !choice.items.includes(item));
+  if (declined.length > 0) grant.rejectResourceScope(resource, declined.join(' '));
+  const grantId = await grant.save();
+  try {
+    await recordConsent(db, principal, { clientId: interaction.clientId, scope: interaction.scope, items: choice.items, accountIds: choice.accountIds, grantId });
+  } catch (error) {
+    await grant.destroy();
+    log('consent').error({ err: error }, 'could not record consent');
+    return interaction.finish({ error: 'access_denied', error_description: 'The consent could not be recorded' });
+  }
+  return interaction.finish({ login: { accountId: principal.customerId }, consent: { grantId } });
+}
+
+/** Deny: the provider gets error=access_denied (RFC 6749 §4.1.2.1); nothing is granted. */
+export async function denyConsent(db: Db, interaction: LoadedInteraction): Promise<string> {
+  if (!(await claimConsentDecision(db, interaction.uid, interaction.returnTo))) return interaction.returnTo;
+  return interaction.finish({ error: 'access_denied', error_description: 'The customer denied the request' });
+}
