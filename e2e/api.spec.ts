@@ -216,7 +216,7 @@ test('tokens live with the link, not with the customer’s browser session at th
   const tokens = await redeemCode(session, page.url(), CLIENT_B.redirectUri);
   expect(tokens.refresh_token).toBeTruthy();
   // As if the customer's 30-minute session at the bank had run out.
-  const ended = await request.post('/api/sandbox/end-oauth-sessions');
+  const ended = await request.post('/api/sandbox/end-oauth-sessions', { headers: { Origin: base() } });
   expect(ended.status()).toBe(200);
   expect(((await ended.json()) as { ended: number }).ended).toBeGreaterThan(0);
   expect((await provider(session, tokens.access_token).get('/api/v1/accounts')).status).toBe(200);

@@ -93,12 +93,25 @@ export async function introspect(session: ProviderSession, token: string) {
 }
 
 /** A raw PAR request with any parameters, for protocol tests: returns status and JSON body. */
-export async function rawPar(baseURL: string, params: Record<string, string>, options: { clientId?: string } = {}) {
+export async function rawPar(baseURL: string, params: Record<string, string>, options: { clientId?: string; assertion?: (payload: Record<string, unknown>) => void } = {}) {
   const as = await discover(baseURL);
   const client: oauth.Client = { client_id: options.clientId ?? DEMO_CLIENT_ID, token_endpoint_auth_signing_alg: 'ES256' };
-  const { key, kid } = await demoClientKey();
-  const response = await oauth.pushedAuthorizationRequest(as, client, oauth.PrivateKeyJwt({ key, kid }), new URLSearchParams(params), insecure);
+  const response = await oauth.pushedAuthorizationRequest(as, client, await clientAuth(options.assertion), new URLSearchParams(params), insecure);
   return { status: response.status, body: await jsonOrText(response) };
+}
+
+/** A raw token request (refresh_token grant) with any refresh token, for protocol tests. */
+export async function rawToken(baseURL: string, refreshToken: string, options: { assertion?: (payload: Record<string, unknown>) => void } = {}) {
+  const as = await discover(baseURL);
+  const client: oauth.Client = { client_id: DEMO_CLIENT_ID, token_endpoint_auth_signing_alg: 'ES256' };
+  const response = await oauth.refreshTokenGrantRequest(as, client, await clientAuth(options.assertion), refreshToken, insecure);
+  return { status: response.status, body: await jsonOrText(response) };
+}
+
+/** The demo provider's private_key_jwt, its assertion changed by `modify` when given (e.g. a future iat). */
+async function clientAuth(modify?: (payload: Record<string, unknown>) => void): Promise<oauth.ClientAuth> {
+  const { key, kid } = await demoClientKey();
+  return oauth.PrivateKeyJwt({ key, kid }, modify ? { [oauth.modifyAssertion]: (_header, payload) => modify(payload as Record<string, unknown>) } : {});
 }
 
 export async function validParParams(overrides: Record<string, string | undefined> = {}): Promise<Record<string, string>> {

@@ -50,6 +50,9 @@ export class OpenApiValidator {
     // strict: false — OpenAPI keywords (e.g. `components`, `example`) sit next to JSON Schema ones.
     this.ajv = new Ajv2020({ strict: false, allErrors: true });
     for (const [name, pattern] of Object.entries(FORMATS)) this.ajv.addFormat(name, pattern);
+    // Integer formats (OpenAPI 3.1 §4.2): the value must fit the declared width.
+    this.ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+    this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
     this.ajv.addSchema({ $id: DOC_ID, components: absoluteRefs(doc.components) });
     this.basePath = new URL(doc.servers[0]?.url ?? 'http://x/').pathname.replace(/\/$/, '');
   }

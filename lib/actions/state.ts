@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { errorReference } from '@/lib/observability/context';
-import { log } from '@/lib/observability/logger';
+// Shared by Server Actions and the client forms that show their answers: nothing server-only here
+// (the unexpected-error helper, which logs, is in ./unexpected.ts).
 
 /**
  * What every Server Action answers its form (portal, staff, operator): nothing yet, a result
@@ -20,16 +19,6 @@ export function succeeded(message: string): ActionState {
 
 export function refused(message: string, extra: { code?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> } = {}): ActionState {
   return { status: 'error', message, at: Date.now(), ...extra };
-}
-
-/**
- * Anything a Server Action did not expect: logged once with a reference (the request id when
- * there is one), and answered with a message that quotes it (`message(ref)`), keeping what was typed.
- */
-export function unexpectedFailure(component: string, error: unknown, message: (ref: string) => string, values?: Record<string, string>): ActionState {
-  const ref = errorReference(randomUUID);
-  log(component).error({ err: error, ref }, 'a form action failed');
-  return refused(message(ref), { code: 'unexpected', values });
 }
 
 /** The value to show in a field: what was typed when the action refused it, else the default. */

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { signIn } from '@/lib/auth/next-auth';
 import { CHALLENGE_TTL_MINUTES, passwordStep, type Realm } from '@/lib/auth/sign-in';
 import { getDb } from '@/lib/db';
-import { CHALLENGE_COOKIE, safeNext } from './safe-next';
+import { safeNext } from '@/lib/security/safe-redirect';
+import { CHALLENGE_COOKIE } from './challenge-cookie';
 
 
 

@@ -7,7 +7,7 @@ import { Card } from '@/components/ui/card';
 import { ShieldIcon } from '@/components/ui/icons';
 import { currentCustomer } from '@/lib/auth/principal';
 import { PasswordForm } from './password-form';
-import { safeNext } from './safe-next';
+import { safeNext } from '@/lib/security/safe-redirect';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('login');

@@ -15,7 +15,8 @@ import {
   terminateProvider,
 } from '@/lib/operations/commands';
 import { OperationError } from '@/lib/operations/errors';
-import { refused, unexpectedFailure, type ActionState } from '@/lib/actions/state';
+import { refused, type ActionState } from '@/lib/actions/state';
+import { unexpectedFailure } from '@/lib/actions/unexpected';
 
 // Operator actions on links and providers (Art. 5.2). Each checks the operator role itself
 // (a read-only staff session or a customer session gets 403), validates, and runs one

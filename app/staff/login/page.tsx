@@ -7,7 +7,7 @@ import { Card } from '@/components/ui/card';
 import { ShieldIcon } from '@/components/ui/icons';
 import { currentStaff } from '@/lib/auth/principal';
 import { PasswordForm } from '@/app/(auth)/login/password-form';
-import { safeNext } from '@/app/(auth)/login/safe-next';
+import { safeNext } from '@/lib/security/safe-redirect';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('staff.login');

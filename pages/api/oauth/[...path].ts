@@ -46,34 +46,49 @@ function claimedClientId(body: Buffer): string | null {
 }
 
 /**
- * The token endpoint's traffic limit (per provider, lib/api/rate-limit.ts). The body is read here
- * to learn which provider is asking, then handed to oidc-provider as a stream again, unchanged.
- * The key is the client the request claims to be, before oidc-provider authenticates it: a caller
- * posing as a provider spends that provider's allowance for the second, which is the price of
- * refusing before the assertion's signature is checked (docs/decisions.md 31).
+ * The token endpoint's traffic limit (per provider, lib/api/rate-limit.ts). The key is the client
+ * the request claims to be, before oidc-provider authenticates it: a caller posing as a provider
+ * spends that provider's allowance for the second, which is the price of refusing before the
+ * assertion's signature is checked (docs/decisions.md 31). False when it answered 429.
  */
-async function tokenLimit(req: NextApiRequest, res: NextApiResponse): Promise<IncomingMessage | null> {
-  const body = await readBody(req);
-  if (body === null) {
-    res.status(413).setHeader('Cache-Control', 'no-store').json({ error: 'invalid_request', error_description: 'The request body is too large.' });
-    return null;
-  }
+async function tokenLimit(body: Buffer, res: NextApiResponse): Promise<boolean> {
   const clientId = claimedClientId(body);
-  if (clientId) {
-    const database = await initDb();
-    const decision = await consumeLimits(await limitersFor(database.db, configuredStore(database.kind)), [{ name: 'token', key: clientId }], (error) =>
-      log('rate-limit').warn({ err: error }, 'the traffic-limit store failed; the token request was let through'),
-    );
-    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
-    if (!decision.allowed) {
-      res.status(429).setHeader('Cache-Control', 'no-store').json({
-        error: 'too_many_requests',
-        error_description: `Over the token endpoint's limit of ${limitPoints('token')} requests a second for this provider; retry after ${decision.retryAfterS} s.`,
-      });
-      return null;
-    }
+  if (!clientId) return true;
+  const database = await initDb();
+  const decision = await consumeLimits(await limitersFor(database.db, configuredStore(database.kind)), [{ name: 'token', key: clientId }], (error) =>
+    log('rate-limit').warn({ err: error }, 'the traffic-limit store failed; the token request was let through'),
+  );
+  for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+  if (decision.allowed) return true;
+  refuse(res, 429, 'too_many_requests', `Over the token endpoint's limit of ${limitPoints('token')} requests a second for this provider; retry after ${decision.retryAfterS} s.`);
+  return false;
+}
+
+/**
+ * RFC 7523 §3 lets the server refuse an assertion issued unreasonably far in the future, and
+ * oidc-provider checks only `exp` and `nbf`: an `iat` more than MAX_IAT_SKEW_S ahead of this
+ * server's clock is refused here, before the assertion reaches it (FAPI 2.0 SP §5.3.2.1 allows
+ * at most 10 s). Only a refusal is decided here; the signature is oidc-provider's to check.
+ */
+const MAX_IAT_SKEW_S = 10;
+
+function assertionFromTheFuture(body: Buffer, now: number = Date.now()): boolean {
+  const assertion = new URLSearchParams(body.toString('utf8')).get('client_assertion');
+  if (!assertion) return false;
+  try {
+    const { iat } = decodeJwt(assertion);
+    return typeof iat === 'number' && iat > Math.floor(now / 1000) + MAX_IAT_SKEW_S;
+  } catch {
+    return false; // not a JWT: oidc-provider refuses it
   }
-  // The same request, its body readable once more, for oidc-provider's own parser.
+}
+
+function refuse(res: NextApiResponse, status: number, error: string, description: string): void {
+  res.status(status).setHeader('Cache-Control', 'no-store').json({ error, error_description: description });
+}
+
+/** The same request, its body readable once more, for oidc-provider's own parser. */
+function replay(req: NextApiRequest, body: Buffer): IncomingMessage {
   return Object.assign(Readable.from([body]), {
     headers: req.headers,
     rawHeaders: req.rawHeaders,
@@ -88,6 +103,18 @@ async function tokenLimit(req: NextApiRequest, res: NextApiResponse): Promise<In
   }) as unknown as IncomingMessage;
 }
 
+/** The endpoints a provider's back end POSTs to, each authenticating with a client assertion. */
+const POST_ONLY = new Set(['/par', '/token', '/revoke', '/introspect']);
+
+/**
+ * Providers are confidential clients calling from their servers: no OAuth endpoint answers a
+ * browser's cross-origin request (no CORS headers, whatever oidc-provider would add).
+ */
+function withoutCors(res: NextApiResponse): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = ((name: string, value: number | string | readonly string[]) => (/^access-control-/i.test(name) ? res : setHeader(name, value))) as typeof res.setHeader;
+}
+
 export default async function handler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const provider = await getOauthProvider(originOf(req));
   // The handler sees the original URL after a rewrite: strip either prefix.
@@ -97,11 +124,22 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     : url.replace(/^\/api\/oauth/, '').replace(/^\/oauth/, '') || '/';
   // oidc-provider derives its mount path (and so every endpoint URL) from originalUrl.
   (req as NextApiRequest & { originalUrl?: string }).originalUrl = `/oauth${req.url}`;
+  withoutCors(res);
+  const path = req.url.split('?')[0] ?? '/';
+  const postOnly = POST_ONLY.has(path);
+  // A preflight gets no CORS answer; a GET on a POST-only endpoint is a wrong method, not a missing page.
+  if (req.method === 'OPTIONS' || (postOnly && req.method !== 'POST')) {
+    res.setHeader('Allow', postOnly ? 'POST' : 'GET, HEAD');
+    refuse(res, 405, 'invalid_request', `This endpoint takes ${postOnly ? 'POST' : 'GET'} only.`);
+    return;
+  }
   let request: IncomingMessage = req;
-  if (req.method === 'POST' && req.url.split('?')[0] === '/token') {
-    const limited = await tokenLimit(req, res);
-    if (!limited) return;
-    request = limited;
+  if (postOnly) {
+    const body = await readBody(req);
+    if (body === null) return refuse(res, 413, 'invalid_request', 'The request body is too large.');
+    if (assertionFromTheFuture(body)) return refuse(res, 401, 'invalid_client', `The client assertion's iat is more than ${MAX_IAT_SKEW_S} s in the future.`);
+    if (path === '/token' && !(await tokenLimit(body, res))) return;
+    request = replay(req, body);
   }
   // Koa writes the response itself (externalResolver); its promise is not the handler's to return.
   void provider.callback()(request, res);

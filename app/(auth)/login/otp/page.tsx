@@ -5,7 +5,8 @@ import { getTranslations } from 'next-intl/server';
 import { SignInSteps } from '@/components/sign-in-steps';
 import { Card } from '@/components/ui/card';
 
-import { CHALLENGE_COOKIE, safeNext } from '../safe-next';
+import { safeNext } from '@/lib/security/safe-redirect';
+import { CHALLENGE_COOKIE } from '../challenge-cookie';
 import { OtpForm } from './otp-form';
 
 export async function generateMetadata(): Promise<Metadata> {

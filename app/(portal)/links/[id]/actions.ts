@@ -8,7 +8,8 @@ import { getDb } from '@/lib/db';
 import { DomainError } from '@/lib/domain/link-rules';
 import { PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
 import { requestChainedConnectionStop, setItemGranted, stopLink } from '@/lib/links/commands';
-import { refused, unexpectedFailure, type ActionState } from '@/lib/actions/state';
+import { refused, type ActionState } from '@/lib/actions/state';
+import { unexpectedFailure } from '@/lib/actions/unexpected';
 
 
 const uuid = z.string().uuid();

@@ -10,7 +10,8 @@ import { OperationError } from '@/lib/operations/errors';
 import { isCalendarDate, isTermsId, parseTokyoDateTime, revisionNoteDate } from '@/lib/operations/input';
 import { resolveProviderRef } from '@/lib/operations/resolve';
 import { parseTermsText, TermsParseError } from '@/lib/terms/parse';
-import { unexpectedFailure, type ActionState } from '@/lib/actions/state';
+import type { ActionState } from '@/lib/actions/state';
+import { unexpectedFailure } from '@/lib/actions/unexpected';
 
 // The operator console's actions (Art. 6.1, 7, 9). Each one checks the operator itself: the page's
 // check only hides the forms, a Server Action is reachable by a POST on its own. Parse (zod) →

@@ -5,7 +5,8 @@ import { getTranslations } from 'next-intl/server';
 import { StepIndicator } from '@/components/step-indicator';
 import { Card } from '@/components/ui/card';
 import { OtpForm } from '@/app/(auth)/login/otp/otp-form';
-import { CHALLENGE_COOKIE, safeNext } from '@/app/(auth)/login/safe-next';
+import { safeNext } from '@/lib/security/safe-redirect';
+import { CHALLENGE_COOKIE } from '@/app/(auth)/login/challenge-cookie';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('login');
