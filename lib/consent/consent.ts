@@ -91,6 +91,26 @@ export async function getConsentContext(
   return { context, blocker: null };
 }
 
+/** The winning decision's result is saved: concurrent submits of the same consent may go on. */
+export async function finishConsentDecision(db: Executor, interactionUid: string, now: Date = new Date()): Promise<void> {
+  await db.update(consentDecisions).set({ finishedAt: now }).where(eq(consentDecisions.interactionUid, interactionUid));
+}
+
+/**
+ * A submit that lost the claim waits (bounded) until the winner has saved the interaction's
+ * result: sent on earlier, the browser would reach the authorization server before the result
+ * and be asked to consent again, and no code would reach the provider.
+ */
+export async function awaitConsentDecision(db: Executor, interactionUid: string, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<boolean> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const [row] = await db.select({ finishedAt: consentDecisions.finishedAt }).from(consentDecisions).where(eq(consentDecisions.interactionUid, interactionUid));
+    if (row?.finishedAt) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 50));
+  }
+}
+
 /** Claims the one decision of an interaction; false when it was already decided (double submit). */
 export async function claimConsentDecision(db: Executor, interactionUid: string, returnTo: string): Promise<boolean> {
   const inserted = await db.insert(consentDecisions).values({ interactionUid, returnTo }).onConflictDoNothing().returning({ uid: consentDecisions.interactionUid });

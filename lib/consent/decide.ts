@@ -4,7 +4,7 @@ import type { PermissionItem } from '@/lib/domain/permission-items';
 import type { LoadedInteraction } from '@/lib/oauth/interaction';
 import { apiResource, itemsFromScope } from '@/lib/oauth/scopes';
 import { log } from '@/lib/observability/logger';
-import { claimConsentDecision, recordConsent } from './consent';
+import { awaitConsentDecision, claimConsentDecision, finishConsentDecision, recordConsent } from './consent';
 
 // The customer's decision on a consent screen, from the authorization server's side: one decision
 // per interaction (a double submit lands on the same result, with one grant), the OAuth grant of
@@ -13,7 +13,11 @@ import { claimConsentDecision, recordConsent } from './consent';
 
 /** Approve: grant exactly the checked items and accounts, then back to the provider with a code. */
 export async function approveConsent(db: Db, principal: CustomerPrincipal, interaction: LoadedInteraction, choice: { items: PermissionItem[]; accountIds: string[] }): Promise<string> {
-  if (!(await claimConsentDecision(db, interaction.uid, interaction.returnTo))) return interaction.returnTo;
+  if (!(await claimConsentDecision(db, interaction.uid, interaction.returnTo))) return afterTheWinner(db, interaction);
+  return finished(db, interaction, decideApproval(db, principal, interaction, choice));
+}
+
+async function decideApproval(db: Db, principal: CustomerPrincipal, interaction: LoadedInteraction, choice: { items: PermissionItem[]; accountIds: string[] }): Promise<string> {
   const grant = new interaction.provider.Grant({ accountId: principal.customerId, clientId: interaction.clientId });
   const resource = apiResource(new URL(interaction.returnTo).origin);
   grant.addResourceScope(resource, choice.items.join(' '));
@@ -33,6 +37,21 @@ export async function approveConsent(db: Db, principal: CustomerPrincipal, inter
 
 /** Deny: the provider gets error=access_denied (RFC 6749 §4.1.2.1); nothing is granted. */
 export async function denyConsent(db: Db, interaction: LoadedInteraction): Promise<string> {
-  if (!(await claimConsentDecision(db, interaction.uid, interaction.returnTo))) return interaction.returnTo;
-  return interaction.finish({ error: 'access_denied', error_description: 'The customer denied the request' });
+  if (!(await claimConsentDecision(db, interaction.uid, interaction.returnTo))) return afterTheWinner(db, interaction);
+  return finished(db, interaction, interaction.finish({ error: 'access_denied', error_description: 'The customer denied the request' }));
+}
+
+/** The winner: once the interaction's result is saved, concurrent submits may send the browser on. */
+async function finished(db: Db, interaction: LoadedInteraction, deciding: Promise<string>): Promise<string> {
+  try {
+    return await deciding;
+  } finally {
+    await finishConsentDecision(db, interaction.uid);
+  }
+}
+
+/** A concurrent submit of the same consent: the same destination, once the winner's result is saved. */
+async function afterTheWinner(db: Db, interaction: LoadedInteraction): Promise<string> {
+  if (!(await awaitConsentDecision(db, interaction.uid))) log('consent').warn({ uid: interaction.uid }, 'a concurrent consent decision did not finish in time');
+  return interaction.returnTo;
 }

@@ -27,4 +27,7 @@ export const consentDecisions = pgTable('consent_decisions', {
   interactionUid: text('interaction_uid').primaryKey(),
   decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
   returnTo: text('return_to').notNull(),
+  // Set once the winning decision's result is saved in the interaction: a concurrent submit of the
+  // same consent waits for it before it sends the browser on (issue 16, defect 9).
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
 });

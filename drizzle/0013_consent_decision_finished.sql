@@ -1,0 +1,1 @@
+ALTER TABLE "consent_decisions" ADD COLUMN "finished_at" timestamp with time zone;
