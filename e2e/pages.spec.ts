@@ -51,7 +51,7 @@ async function open(browser: Browser, reader: Reader, width: number) {
   });
   // The web font arrives late, as on a phone network: a layout that depends on its metrics shifts.
   await context.route(/\.woff2?$/, async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await route.continue();
   });
   return context;
@@ -66,8 +66,10 @@ for (const { reader, path, name } of PAGES) {
       const target = typeof path === 'string' ? path : await path(page);
       const response = await page.goto(target, { waitUntil: 'load' });
       expect(response?.status(), target).toBeLessThan(400);
-      await page.evaluate(() => document.fonts.ready);
-      await page.waitForTimeout(1200);
+      // Until every font the page asked for has arrived and been laid out (the shift, if any, is then recorded).
+      await page.waitForTimeout(100);
+      await page.waitForFunction(() => document.fonts.status === 'loaded');
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 
       const report = await page.evaluate(() => {
         const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);

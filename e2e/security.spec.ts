@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { rawPar, rawToken, validParParams } from './support/oauth-client';
-import { freshOtp } from './support/otp';
+import { signIn } from './support/sign-in';
 import { DEMO, STORAGE } from './support/users';
 
 // The named security suite (docs/security.md is its table): each test is one requirement, named
@@ -27,13 +27,7 @@ test.describe('open redirect (ASVS 5.0 V3.7.2; issue 16 defect 1)', () => {
   });
 
   test('SEC-REDIRECT-2 signing in with a hostile next lands on this site’s home page', async ({ page }) => {
-    await page.goto(`/login?next=${encodeURIComponent('/\t/evil.example/')}`);
-    await page.getByLabel('ログオンID').fill(DEMO.logonId);
-    await page.getByLabel('ログオンパスワード').fill(DEMO.password);
-    await page.getByRole('button', { name: '次へ' }).click();
-    await expect(page).toHaveURL(/\/login\/otp/);
-    await page.getByLabel('ワンタイムパスワード').fill(await freshOtp(DEMO.totpSecret));
-    await page.getByRole('button', { name: 'ログオンする' }).click();
+    await signIn(page, DEMO, '/\t/evil.example/', '/login', '/');
     await expect(page.getByRole('heading', { level: 1, name: '連携サービスの管理' })).toBeVisible();
     expect(new URL(page.url()).origin).toBe(new URL(base()).origin);
     expect(new URL(page.url()).pathname).toBe('/');

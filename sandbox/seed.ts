@@ -20,6 +20,7 @@ import {
 import type { AccountType } from '@/lib/domain/accounts';
 import { computeExpiresAt, type LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
+import type { ProviderDTO } from '@/lib/links/queries';
 import { parseRegistration, registerProvider } from '@/lib/providers/registration';
 import demoProviderRegistration from '@/examples/demo-provider/registration.json';
 import demoProviderRegistrationB from '@/examples/demo-provider/registration-b.json';
@@ -50,16 +51,10 @@ async function seedStaff(db: Executor): Promise<void> {
   }
 }
 
-type ProviderSeed = {
+// A demo provider: what the portal shows of it (ProviderDTO), and how the seed registers it.
+type ProviderSeed = ProviderDTO & {
   key: string;
   clientId: string;
-  nameJa: string;
-  nameEn: string;
-  legalNameJa: string;
-  legalNameEn: string;
-  registrationNumber: string;
-  permittedItems: PermissionItem[];
-  inactivityDays: number;
   status: 'active' | 'suspended' | 'terminated';
   chained: { name: string; purposeJa: string; purposeEn: string; items: PermissionItem[]; since: string }[];
 };

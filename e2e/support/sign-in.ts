@@ -2,7 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { freshOtp } from './otp';
 
 /** Signs in through the real two-step form (Japanese UI): password, then the one-time password. */
-export async function signIn(page: Page, user: { logonId: string; password: string; totpSecret: string }, next = '/', loginPath = '/login'): Promise<void> {
+export async function signIn(page: Page, user: { logonId: string; password: string; totpSecret: string }, next = '/', loginPath = '/login', landing = next): Promise<void> {
   await page.goto(`${loginPath}?next=${encodeURIComponent(next)}`);
   await page.getByLabel('ログオンID').fill(user.logonId);
   await page.getByLabel('ログオンパスワード').fill(user.password);
@@ -10,7 +10,7 @@ export async function signIn(page: Page, user: { logonId: string; password: stri
   await expect(page).toHaveURL(/\/login\/otp/);
   await page.getByLabel('ワンタイムパスワード').fill(await freshOtp(user.totpSecret));
   await page.getByRole('button', { name: 'ログオンする' }).click();
-  await expect(page).toHaveURL(new RegExp(`${next.replace(/[/]/g, '\\/')}$`));
+  await expect(page).toHaveURL(new RegExp(`${landing.replace(/[/]/g, '\\/')}$`));
 }
 
 /** Bank staff sign in on their own page, the same two steps. */
