@@ -4,6 +4,10 @@ import { z } from 'zod';
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
+  // Production (docs/operations.md): migrations as the schema owner, the app as its own role,
+  // which is given exactly its grant set after each migration run (lib/db/app-role.ts).
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
+  DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'DATABASE_APP_ROLE is a plain lower-case role name').optional(),
   // Name of the PGlite data folder under ./data (embedded mode only).
   PGLITE_DIR: z
     .string()

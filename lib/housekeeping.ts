@@ -1,4 +1,5 @@
 import { purgeRateLimitWindows } from '@/lib/api/rate-limit';
+import { purgeSignInFailures } from '@/lib/auth/sign-in';
 import { getDb } from '@/lib/db';
 import { expireInactiveLinks } from '@/lib/links/expiry';
 import { purgeExpiredOauthRecords } from '@/lib/oauth/adapter';
@@ -9,7 +10,7 @@ type Housekeeping = { timer: NodeJS.Timeout; current: Promise<void> | null; stop
 const globalForJobs = globalThis as typeof globalThis & { __renkeiHousekeeping?: Housekeeping };
 const housekeepingLog = log('housekeeping');
 
-/** Periodic work in the server process: the Art. 4 expiry sweep, then expired codes, tokens and replay records, and ended traffic-limit windows. */
+/** Periodic work in the server process: the Art. 4 expiry sweep, then expired codes, tokens and replay records, ended traffic-limit windows and sign-in failure counts. */
 export function startHousekeeping(): void {
   if (globalForJobs.__renkeiHousekeeping) return;
   const job: Housekeeping = { timer: undefined as unknown as NodeJS.Timeout, current: null, stopped: false };
@@ -22,6 +23,7 @@ export function startHousekeeping(): void {
       const removed = await purgeExpiredOauthRecords(db);
       if (removed > 0) housekeepingLog.info({ removed }, 'purged expired authorization server records');
       await purgeRateLimitWindows(db);
+      await purgeSignInFailures(db);
     } catch (error) {
       housekeepingLog.error({ err: error }, 'housekeeping run failed');
     }

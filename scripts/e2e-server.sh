@@ -14,6 +14,9 @@ export RENKEI_E2E_HOOKS=1
 export PUBLIC_ORIGIN="http://localhost:${port}"
 # The bearer token e2e/logs.check.ts reads /metrics with.
 export METRICS_TOKEN="${METRICS_TOKEN:-e2e-metrics-token-0123456789abcdef0123}"
+# The e2e requests come from loopback; believing its X-Forwarded-For lets a test act from several
+# client networks (e2e/security.spec.ts SEC-THROTTLE-1), as behind the bank's load balancer.
+export TRUSTED_PROXIES=loopback
 export LOG_FORMAT=json
 mkdir -p data/logs
 log=data/logs/e2e-server.log

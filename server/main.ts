@@ -22,6 +22,7 @@ import { requestContextStorage, requestIdFrom, type RequestContext } from '../li
 import { isDraining, runShutdownHooks, startDraining } from '../lib/observability/lifecycle.ts';
 import { logger, routeConsoleToLogger } from '../lib/observability/logger.ts';
 import { collectProcessMetrics, metrics } from '../lib/observability/metrics.ts';
+import { CLIENT_ADDRESS_HEADER, clientAddress, trustedProxies } from '../lib/security/client-network.ts';
 import { DatabaseUnreachable, databaseWhere, postgresProbe, waitForDatabase } from './database-wait.ts';
 import { loadRouteMatcher, type RouteMatcher } from './routes.ts';
 
@@ -33,6 +34,8 @@ const port = Number(args.port ?? process.env.PORT ?? 3000);
 const hostname = args.hostname ?? process.env.HOSTNAME_BIND ?? '0.0.0.0';
 /** In-flight requests get this long to finish after SIGTERM before their connections are closed. */
 const DRAIN_MS = Number(process.env.SHUTDOWN_DRAIN_MS ?? 10_000);
+/** Proxies in front of this server whose X-Forwarded-For is believed (lib/security/client-network.ts). */
+const trustProxy = trustedProxies(process.env.TRUSTED_PROXIES);
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 const serverLog = logger.child({ component: 'server' });
@@ -93,6 +96,12 @@ async function main(): Promise<void> {
     // server): HTTPS only for two years, and no content-type sniffing (issue 16, defect 5).
     res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Who is asking, for the sign-in throttle: this server's reading, never the client's claim.
+    const address = clientAddress(req, trustProxy);
+    if (address) req.headers[CLIENT_ADDRESS_HEADER] = address;
+    else delete req.headers[CLIENT_ADDRESS_HEADER];
+    // Next.js's internal recursion marker never comes from outside (CVE-2025-29927): drop it.
+    delete req.headers['x-middleware-subrequest'];
     // While draining, a request that still arrives on an open connection is served, then the
     // connection is closed.
     if (isDraining()) res.shouldKeepAlive = false;

@@ -20,3 +20,13 @@ export const MAX_LIST_ITEMS = 200;
 
 /** The most validation errors a 400 lists. */
 export const MAX_PROBLEM_ERRORS = 50;
+
+/**
+ * Free text from a provider (a memo, a biller's name): bounded, and printable — no control
+ * characters, so no NUL, which PostgreSQL's text cannot hold (it would be a 500, not a 400).
+ */
+export const freeText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed');

@@ -6,19 +6,19 @@ import type { ApiCaller } from './authorize';
 import type { PostOutcome } from './idempotent-post';
 import { debitForInstruction, finisher } from './instruction-steps';
 import { refusal } from './problems';
-import { instructedYen, uuidField } from './bounds';
+import { freeText, instructedYen, uuidField } from './bounds';
 
 export const directDebitApplicationSchema = z
   .object({
     account_id: uuidField(),
-    biller_name: z.string().trim().min(1).max(100),
+    biller_name: freeText(100).trim().min(1),
     biller_code: z.string().max(20).regex(/^[A-Za-z0-9-]{1,20}$/),
-    customer_reference: z.string().trim().min(1).max(40),
+    customer_reference: freeText(40).trim().min(1),
   })
   .strict();
 
 export const directDebitTransferSchema = z
-  .object({ agreement_id: uuidField(), amount: instructedYen(), memo: z.string().max(50).optional() })
+  .object({ agreement_id: uuidField(), amount: instructedYen(), memo: freeText(50).optional() })
   .strict();
 
 /** Art. 3.2(2): a direct-debit application relayed by the provider, for an ordinary account in the consent. */

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts, linkAccounts, payees } from '@/lib/db/schema';
 import type { ApiCaller } from './authorize';
-import { instructedYen, uuidField } from './bounds';
+import { freeText, instructedYen, uuidField } from './bounds';
 import type { PostOutcome } from './idempotent-post';
 import { debitForInstruction, finisher } from './instruction-steps';
 import { refusal } from './problems';
@@ -13,7 +13,7 @@ export const transferRequestSchema = z
     from_account_id: uuidField(),
     payee_id: uuidField(),
     amount: instructedYen(),
-    memo: z.string().max(50).optional(),
+    memo: freeText(50).optional(),
   })
   .strict();
 

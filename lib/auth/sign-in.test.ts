@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db/connect';
-import { credentials, customers, sessions } from '@/lib/db/schema';
+import { credentials, customers, sessions, signInFailures } from '@/lib/db/schema';
 import { DEMO_USERS } from '@/sandbox/demo-users';
 import { openTestDatabase, onServer } from '@/test/db';
 import {
@@ -10,6 +10,8 @@ import {
   LOCKOUT_MINUTES,
   MAX_FAILED_ATTEMPTS,
   MAX_OTP_ATTEMPTS_PER_CHALLENGE,
+  NETWORK_MAX_FAILURES,
+  NETWORK_WINDOW_MINUTES,
   otpStep,
   passwordStep,
   sha256,
@@ -46,6 +48,13 @@ async function credentialOf(logonId: string) {
     .where(eq(credentials.customerId, customerId(logonId)));
   if (!row) throw new Error(`no credential ${logonId}`);
   return row;
+}
+
+/** The failure counter of a logon ID from a network (null network: the unknown one), or of a network. */
+async function counterOf(key: { logonId: string; network?: string } | { network: string }) {
+  const id = 'logonId' in key ? `subject:customer:${customerId(key.logonId)}@${key.network ?? 'unknown'}` : `network:${key.network}`;
+  const [row] = await database.db.select({ failures: signInFailures.failures, lockedUntil: signInFailures.lockedUntil }).from(signInFailures).where(eq(signInFailures.key, id));
+  return row ?? null;
 }
 
 /** A six-digit code that is not valid at `now` (none of the steps in the ±1 window). */
@@ -102,6 +111,9 @@ describe(`sign-in (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
     it('gives an unknown logon ID the same result as a wrong password', async () => {
       expect(await passwordStep(database.db, 'nobody', DEMO.password, T0)).toEqual({ ok: false, reason: 'invalid' });
       expect(await passwordStep(database.db, 'DEMO', DEMO.password, T0)).toEqual({ ok: false, reason: 'invalid' });
+      // malformed input is nobody too, not a database error (SEC-INPUT-1)
+      expect(await passwordStep(database.db, 'de\u0000mo', DEMO.password, T0)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await passwordStep(database.db, 'demo\n', DEMO.password, T0)).toEqual({ ok: false, reason: 'invalid' });
     });
 
     it('refuses a customer not registered for direct banking, only once the password is right', async () => {
@@ -120,19 +132,17 @@ describe(`sign-in (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
         expect(await passwordStep(database.db, DEMO2.logonId, `wrong-${i}`, T0)).toEqual({ ok: false, reason: 'invalid' });
       }
       // 4 failures: not locked yet
-      expect((await credentialOf(DEMO2.logonId)).lockedUntil).toBeNull();
+      expect(await counterOf({ logonId: DEMO2.logonId })).toEqual({ failures: 4, lockedUntil: null });
       expect(await passwordStep(database.db, DEMO2.logonId, 'wrong-5', T0)).toEqual({ ok: false, reason: 'invalid' });
-      const locked = await credentialOf(DEMO2.logonId);
-      expect(locked.failedAttempts).toBe(MAX_FAILED_ATTEMPTS);
-      expect(locked.lockedUntil?.getTime()).toBe(T0.getTime() + LOCKOUT_MINUTES * MINUTE);
+      expect(await counterOf({ logonId: DEMO2.logonId })).toEqual({ failures: MAX_FAILED_ATTEMPTS, lockedUntil: new Date(T0.getTime() + LOCKOUT_MINUTES * MINUTE) });
 
       // The right password gives the same generic 'invalid' while locked
       expect(await passwordStep(database.db, DEMO2.logonId, DEMO2.password, at(MINUTE))).toEqual({ ok: false, reason: 'invalid' });
       expect(await passwordStep(database.db, DEMO2.logonId, DEMO2.password, at(LOCKOUT_MINUTES * MINUTE - SECOND))).toEqual({ ok: false, reason: 'invalid' });
-      // and so does a valid one-time password on a challenge issued before the lockout
+      // and so does a valid one-time password on a challenge issued, from that network, before the lockout
       const duringLock = at(2 * MINUTE);
       const refused = await otpStep(database.db, earlier, await totpCode(DEMO2.totpSecret, duringLock), META, duringLock);
-      expect(refused.ok).toBe(false);
+      expect(refused).toEqual({ ok: false, restart: true });
 
       // After the lockout the right password works again, and a full sign-in clears the counter
       const after = at(LOCKOUT_MINUTES * MINUTE);
@@ -141,11 +151,10 @@ describe(`sign-in (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
       if (!result.ok) return;
       const signedIn = await otpStep(database.db, result.challenge, await totpCode(DEMO2.totpSecret, after), META, after);
       expect(signedIn).toMatchObject({ ok: true, customerId: customerId(DEMO2.logonId) });
+      expect(await counterOf({ logonId: DEMO2.logonId })).toBeNull();
       expect(await credentialOf(DEMO2.logonId)).toMatchObject({ failedAttempts: 0, lockedUntil: null });
     });
 
-    // Fails today: passwordStep reads lockedUntil before the argon2 check and counts the failure after it,
-    // so every guess already in flight is checked, and a right password among them gets a challenge.
     it('does not let a burst of concurrent guesses get past the lockout', async () => {
       // demo2's counter was cleared by the sign-in above.
       const now = at(10 * HOUR);
@@ -156,7 +165,66 @@ describe(`sign-in (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
       expect(await Promise.all(guesses)).toEqual(guesses.map(() => ({ ok: false, reason: 'invalid' })));
       // 10 wrong passwords came before it: the right one must not get a challenge within the lockout.
       expect(right).toEqual({ ok: false, reason: 'invalid' });
-      expect((await credentialOf(DEMO2.logonId)).lockedUntil?.getTime()).toBeGreaterThan(now.getTime());
+      expect((await counterOf({ logonId: DEMO2.logonId }))?.lockedUntil?.getTime()).toBeGreaterThan(now.getTime());
+    });
+  });
+
+  // Issue 16, defect 3: credential stuffing (one client, many logon IDs), and never a lockout of the
+  // real customer by someone failing on their ID elsewhere (decision 41).
+  describe('throttling per client network', () => {
+    const T3 = at(5 * HOUR);
+    const STUFFER = { network: '198.51.100.7' };
+    const CUSTOMER_HOME = { network: '203.0.113.9' };
+
+    it(`checks ${NETWORK_MAX_FAILURES} failures from one network across logon IDs, then throttles it, right password included, for ${NETWORK_WINDOW_MINUTES} minutes`, async () => {
+      expect([NETWORK_MAX_FAILURES, NETWORK_WINDOW_MINUTES]).toEqual([20, 15]);
+      // 40 different logon IDs at once (some real, most not), as in the attack run
+      const ids = Array.from({ length: 40 }, (_, i) => (i % 10 === 0 ? DEMO3.logonId : `stuffed-${i}`));
+      const answers = await Promise.all(ids.map((id) => passwordStep(database.db, id, 'Password1!', T3, 'customer', STUFFER)));
+      expect(answers.filter((a) => !a.ok && a.reason === 'invalid')).toHaveLength(NETWORK_MAX_FAILURES);
+      expect(answers.filter((a) => !a.ok && a.reason === 'throttled')).toHaveLength(40 - NETWORK_MAX_FAILURES);
+      expect(await counterOf(STUFFER)).toEqual({ failures: NETWORK_MAX_FAILURES, lockedUntil: new Date(T3.getTime() + NETWORK_WINDOW_MINUTES * MINUTE) });
+      // No secret is checked while throttled: the right password gets the same refusal
+      expect(await passwordStep(database.db, DEMO.logonId, DEMO.password, at(5 * HOUR + MINUTE), 'customer', STUFFER)).toEqual({ ok: false, reason: 'throttled' });
+      // and bank staff signing in from that network too (one counter per network, both realms)
+      expect(await passwordStep(database.db, 'staff', 'whatever', at(5 * HOUR + MINUTE), 'staff', STUFFER)).toEqual({ ok: false, reason: 'throttled' });
+      // The customer at home is not affected
+      expect(await passwordStep(database.db, DEMO.logonId, DEMO.password, at(5 * HOUR + MINUTE), 'customer', CUSTOMER_HOME)).toMatchObject({ ok: true });
+      // After the window the network may try again; a right password gives its claim back
+      const later = at(5 * HOUR + NETWORK_WINDOW_MINUTES * MINUTE);
+      expect(await passwordStep(database.db, DEMO.logonId, DEMO.password, later, 'customer', STUFFER)).toMatchObject({ ok: true });
+      expect(await counterOf(STUFFER)).toEqual({ failures: 0, lockedUntil: null });
+    });
+
+    it('never locks the customer out because someone failed on their ID from another network', async () => {
+      const now = at(6 * HOUR);
+      const elsewhere = { network: '2001:db8:7:1::42' };
+      for (let i = 0; i < MAX_FAILED_ATTEMPTS + 2; i++) {
+        expect(await passwordStep(database.db, DEMO2.logonId, `guess-${i}`, now, 'customer', elsewhere)).toEqual({ ok: false, reason: 'invalid' });
+      }
+      expect((await counterOf({ logonId: DEMO2.logonId, network: elsewhere.network }))?.lockedUntil?.getTime()).toBeGreaterThan(now.getTime());
+      // locked there, right password included
+      expect(await passwordStep(database.db, DEMO2.logonId, DEMO2.password, now, 'customer', elsewhere)).toEqual({ ok: false, reason: 'invalid' });
+      // The customer signs in from home, both steps
+      const result = await passwordStep(database.db, DEMO2.logonId, DEMO2.password, now, 'customer', CUSTOMER_HOME);
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(await otpStep(database.db, result.challenge, await totpCode(DEMO2.totpSecret, now), META, now)).toMatchObject({ ok: true });
+      // and that sign-in does not lift the lock of the network that guessed
+      expect((await counterOf({ logonId: DEMO2.logonId, network: elsewhere.network }))?.lockedUntil?.getTime()).toBeGreaterThan(now.getTime());
+    });
+
+    it('locks the logon ID from every network after 5 wrong one-time passwords: whoever fails them knew the password', async () => {
+      const now = at(7 * HOUR);
+      const first = await passwordStep(database.db, DEMO2.logonId, DEMO2.password, now, 'customer', STUFFER);
+      const second = await passwordStep(database.db, DEMO2.logonId, DEMO2.password, now, 'customer', STUFFER);
+      if (!first.ok || !second.ok) throw new Error('no challenge');
+      const wrong = await wrongCode(DEMO2.totpSecret, now);
+      for (let i = 0; i < 3; i++) await otpStep(database.db, first.challenge, wrong, META, now);
+      for (let i = 0; i < 2; i++) await otpStep(database.db, second.challenge, wrong, META, now);
+      expect((await credentialOf(DEMO2.logonId)).lockedUntil?.getTime()).toBe(now.getTime() + LOCKOUT_MINUTES * MINUTE);
+      expect(await passwordStep(database.db, DEMO2.logonId, DEMO2.password, at(7 * HOUR + MINUTE), 'customer', CUSTOMER_HOME)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await passwordStep(database.db, DEMO2.logonId, DEMO2.password, at(7 * HOUR + LOCKOUT_MINUTES * MINUTE), 'customer', CUSTOMER_HOME)).toMatchObject({ ok: true });
     });
   });
 
@@ -174,6 +242,7 @@ describe(`sign-in (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
       expect(row).toEqual({ customerId: customerId(DEMO.logonId), userAgent: 'vitest' });
       expect(await database.db.select().from(sessions).where(eq(sessions.idHash, result.sessionId))).toHaveLength(0);
       // a successful sign-in clears the failures counted by the wrong password earlier
+      expect(await counterOf({ logonId: DEMO.logonId })).toBeNull();
       expect((await credentialOf(DEMO.logonId)).failedAttempts).toBe(0);
 
       // The challenge is single-use: a second attempt, even with a fresh valid code, must start again

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { log } from '@/lib/observability/logger';
 import { metrics } from '@/lib/observability/metrics';
 import { and, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/connect';
-import { credentials, customers, loginChallenges, sessions, staffCredentials, staffUsers } from '@/lib/db/schema';
+import { credentials, customers, loginChallenges, sessions, signInFailures, staffCredentials, staffUsers } from '@/lib/db/schema';
 import { dummyPasswordHash, verifyPassword } from './password';
 import { checkTotp } from './totp';
 import { openTotpSecret, TotpSealError } from './totp-seal';
@@ -38,16 +39,11 @@ function subjectColumns(realm: Realm, id: string): { customerId: string | null; 
   return realm === 'customer' ? { customerId: id, staffUserId: null } : { customerId: null, staffUserId: id };
 }
 
-// One generic failure for unknown ID, wrong password, wrong code and lockout (no account probing).
-export type PasswordStepResult =
-  | { ok: true; challenge: string }
-  | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'not_registered' };
-
 /**
- * Claims one sign-in attempt before any secret is checked, in one conditional update: while the
- * credential is locked nothing is claimed, and the attempt that reaches the 5th locks it for
- * 15 minutes. So a burst of parallel guesses gets 5 checks at most. An expired lock starts afresh.
+ * Claims one one-time-password attempt before the code is checked, in one conditional update on
+ * the credential: while it is locked nothing is claimed, and the attempt that reaches the 5th
+ * locks the logon ID for 15 minutes, from every network (whoever fails here knew the password;
+ * decision 41). So a burst of parallel guesses gets 5 checks at most. An expired lock starts afresh.
  */
 async function claimAttempt(db: Executor, realm: Realm, subjectId: string, now: Date) {
   const credentials = CREDENTIALS[realm];
@@ -65,36 +61,146 @@ async function claimAttempt(db: Executor, realm: Realm, subjectId: string, now: 
   return row ?? null;
 }
 
-/** A correct password gives its claimed attempt back (the one-time password step resets the count). */
-async function releaseAttempt(db: Executor, realm: Realm, subjectId: string): Promise<void> {
-  const credentials = CREDENTIALS[realm];
-  const remaining = sql`greatest(${credentials.failedAttempts} - 1, 0)`;
-  await db
-    .update(credentials)
-    .set({ failedAttempts: remaining, lockedUntil: sql`case when ${remaining} >= ${MAX_FAILED_ATTEMPTS} then ${credentials.lockedUntil} else null end` })
-    .where(eq(CREDENTIAL_KEY[realm], subjectId));
+// One generic failure for unknown ID, wrong password, wrong code, lockout and throttling (no
+// account probing): 'throttled' is told apart only for the metrics and the log.
+export type PasswordStepResult =
+  | { ok: true; challenge: string }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'throttled' }
+  | { ok: false; reason: 'not_registered' };
+
+/**
+ * Where an attempt comes from (lib/security/client-network.ts): the client's network, or null
+ * when it is not known (a script, a test), which counts as one network of its own.
+ */
+export type SignInSource = { network: string | null };
+export const UNKNOWN_NETWORK = 'unknown';
+
+/** Failed sign-ins from one network across logon IDs, per window, before that network is throttled. */
+export const NETWORK_MAX_FAILURES = 20;
+export const NETWORK_WINDOW_MINUTES = 15;
+/** How long a throttled answer is held back (no secret is checked meanwhile). */
+export const THROTTLED_DELAY_MS = 1_000;
+
+type Counter = { key: string; limit: number; windowMs: number; lockMs: number };
+
+/** Failures from one network, whatever the logon ID (credential stuffing). */
+function networkCounter(network: string): Counter {
+  const minutes = NETWORK_WINDOW_MINUTES * 60_000;
+  return { key: `network:${network}`, limit: NETWORK_MAX_FAILURES, windowMs: minutes, lockMs: minutes };
 }
 
-/** Step 1 (Art. 2.1): logon ID + logon password. Returns a one-use challenge for step 2. */
+/**
+ * Wrong passwords for one logon ID from one network: the 5th locks the ID there for 15 minutes,
+ * and only there, so someone failing on a customer's ID elsewhere never locks the customer out
+ * (decision 41). The count lasts a day unless a sign-in from that network completes.
+ */
+function subjectCounter(realm: Realm, subjectId: string, network: string): Counter {
+  return { key: `subject:${realm}:${subjectId}@${network}`, limit: MAX_FAILED_ATTEMPTS, windowMs: 24 * 3_600_000, lockMs: LOCKOUT_MINUTES * 60_000 };
+}
+
+/**
+ * Claims one attempt on a counter before any secret is checked, in one statement on the shared
+ * database: while its lock is in force nothing is claimed (null), and the claim that reaches the
+ * limit sets the lock. A burst of parallel attempts therefore gets `limit` checks at most. An
+ * ended window or lock starts afresh. Returns the attempts counted, this one included.
+ */
+async function claim(db: Executor, counter: Counter, now: Date): Promise<number | null> {
+  const nowIso = now.toISOString();
+  const windowEnds = new Date(now.getTime() + counter.windowMs).toISOString();
+  const lockUntil = new Date(now.getTime() + counter.lockMs).toISOString();
+  const fresh = sql`(${signInFailures.windowEndsAt} <= ${nowIso}::timestamptz or ${signInFailures.lockedUntil} <= ${nowIso}::timestamptz)`;
+  const next = sql`(case when ${fresh} then 1 else ${signInFailures.failures} + 1 end)`;
+  const [row] = await db
+    .insert(signInFailures)
+    .values({ key: counter.key, failures: 1, windowEndsAt: new Date(windowEnds), lockedUntil: counter.limit <= 1 ? new Date(lockUntil) : null })
+    .onConflictDoUpdate({
+      target: signInFailures.key,
+      set: {
+        failures: next,
+        windowEndsAt: sql`case when ${fresh} then ${windowEnds}::timestamptz else ${signInFailures.windowEndsAt} end`,
+        lockedUntil: sql`case when ${next} >= ${counter.limit} then ${lockUntil}::timestamptz else null end`,
+      },
+      setWhere: or(isNull(signInFailures.lockedUntil), lte(signInFailures.lockedUntil, now)),
+    })
+    .returning({ failures: signInFailures.failures });
+  return row?.failures ?? null;
+}
+
+/** A right password gives its claimed attempt back. */
+async function release(db: Executor, counter: Counter): Promise<void> {
+  const remaining = sql`greatest(${signInFailures.failures} - 1, 0)`;
+  await db
+    .update(signInFailures)
+    .set({ failures: remaining, lockedUntil: sql`case when ${remaining} >= ${counter.limit} then ${signInFailures.lockedUntil} else null end` })
+    .where(eq(signInFailures.key, counter.key));
+}
+
+async function isLocked(db: Executor, counter: Counter, now: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ key: signInFailures.key })
+    .from(signInFailures)
+    .where(and(eq(signInFailures.key, counter.key), gt(signInFailures.lockedUntil, now)))
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * The credential of a subject, unless it is locked: failed one-time passwords lock the ID
+ * everywhere, since whoever fails them knew the password (decision 41).
+ */
+async function unlockedCredential(db: Executor, realm: Realm, subjectId: string, now: Date): Promise<{ passwordHash: string } | null> {
+  const credentials = CREDENTIALS[realm];
+  const [row] = await db
+    .select({ passwordHash: credentials.passwordHash })
+    .from(credentials)
+    .where(and(eq(CREDENTIAL_KEY[realm], subjectId), or(isNull(credentials.lockedUntil), lte(credentials.lockedUntil, now))))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Step 1 (Art. 2.1): logon ID + logon password. Returns a one-use challenge for step 2.
+ *
+ * Two counters are claimed before the password is checked: the client network's (20 failures
+ * in 15 minutes across logon IDs throttle that network for 15 minutes: no secret is checked, the
+ * answer is the generic one, a second late) and the logon ID's from that network (5 failures lock
+ * it there for 15 minutes).
+ */
 export async function passwordStep(
   db: Executor,
   logonId: string,
   password: string,
   now: Date = new Date(),
   realm: Realm = 'customer',
+  source: SignInSource = { network: null },
 ): Promise<PasswordStepResult> {
+  const network = source.network ?? UNKNOWN_NETWORK;
+  const fromNetwork = networkCounter(network);
+  const counted = await claim(db, fromNetwork, now);
+  if (counted === null) {
+    countSignIn(realm, 'password', 'throttled');
+    await delay(THROTTLED_DELAY_MS);
+    return { ok: false, reason: 'throttled' };
+  }
+  const failed = (outcome: 'failure' | 'locked'): PasswordStepResult => {
+    countSignIn(realm, 'password', outcome);
+    if (counted >= fromNetwork.limit) {
+      log('auth').warn({ realm, network, failures: counted, minutes: NETWORK_WINDOW_MINUTES }, 'sign-ins from one network throttled: failures across logon IDs');
+    }
+    return { ok: false, reason: 'invalid' };
+  };
   const row = await findSubject(db, realm, logonId);
-  const claimed = row ? await claimAttempt(db, realm, row.id, now) : null;
-  if (!row || !claimed) {
+  const fromSubject = row ? subjectCounter(realm, row.id, network) : null;
+  const claimed = fromSubject ? await claim(db, fromSubject, now) : null;
+  const credential = row && claimed !== null ? await unlockedCredential(db, realm, row.id, now) : null;
+  if (!row || !credential) {
     await verifyPassword(await dummyPasswordHash(), password); // same cost whether the ID exists or is locked
-    countSignIn(realm, 'password', row ? 'locked' : 'failure');
-    return { ok: false, reason: 'invalid' };
+    return failed(row ? 'locked' : 'failure');
   }
-  if (!(await verifyPassword(claimed.passwordHash, password))) {
-    countSignIn(realm, 'password', 'failure');
-    return { ok: false, reason: 'invalid' };
-  }
-  await releaseAttempt(db, realm, row.id);
+  if (!(await verifyPassword(credential.passwordHash, password))) return failed('failure');
+  await release(db, fromNetwork);
+  if (fromSubject) await release(db, fromSubject);
   // Art. 2.1: direct-banking registration is required before linking.
   if (!row.registered) {
     countSignIn(realm, 'password', 'not_registered');
@@ -107,11 +213,19 @@ export async function passwordStep(
     ...subjectColumns(realm, row.id),
     createdAt: now,
     expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MINUTES * 60_000),
+    network,
   });
   return { ok: true, challenge };
 }
 
+/** Housekeeping: counters whose window and lock both ended. */
+export async function purgeSignInFailures(db: Executor, now: Date = new Date()): Promise<void> {
+  await db.delete(signInFailures).where(and(lte(signInFailures.windowEndsAt, now), or(isNull(signInFailures.lockedUntil), lte(signInFailures.lockedUntil, now))));
+}
+
 async function findSubject(db: Executor, realm: Realm, logonId: string): Promise<{ id: string; registered: boolean } | null> {
+  // No logon ID holds a control character (and PostgreSQL's text cannot hold a NUL): nobody.
+  if (/[\u0000-\u001f\u007f]/.test(logonId)) return null;
   if (realm === 'staff') {
     const [staff] = await db
       .select({ id: staffUsers.id })
@@ -172,7 +286,7 @@ export async function consumeOtp(db: Executor, customerId: string, code: string,
 }
 
 /** Sign-in outcomes for the metrics and the log (never the logon ID, a password or a code). */
-function countSignIn(realm: Realm, step: 'password' | 'otp', outcome: 'success' | 'failure' | 'locked' | 'not_registered'): void {
+function countSignIn(realm: Realm, step: 'password' | 'otp', outcome: 'success' | 'failure' | 'locked' | 'throttled' | 'not_registered'): void {
   metrics.signIns.inc({ realm, step, outcome });
   log('auth').info({ realm, step, outcome }, 'sign-in step');
 }
@@ -196,14 +310,22 @@ export async function otpStep(
         lt(loginChallenges.attempts, MAX_OTP_ATTEMPTS_PER_CHALLENGE),
       ),
     )
-    .returning({ customerId: loginChallenges.customerId, staffUserId: loginChallenges.staffUserId, attempts: loginChallenges.attempts });
+    .returning({ customerId: loginChallenges.customerId, staffUserId: loginChallenges.staffUserId, attempts: loginChallenges.attempts, network: loginChallenges.network });
   if (!pending) return { ok: false, restart: true };
   const realm: Realm = pending.staffUserId ? 'staff' : 'customer';
   const subjectId = pending.staffUserId ?? pending.customerId;
   if (!subjectId) return { ok: false, restart: true };
+  // The logon ID was locked from the challenge's network after it was issued: start again.
+  if (await isLocked(db, subjectCounter(realm, subjectId, pending.network), now)) {
+    countSignIn(realm, 'otp', 'locked');
+    return { ok: false, restart: true };
+  }
   if (!(await consumeOtp(db, subjectId, code, now, realm))) {
     return { ok: false, restart: pending.attempts >= MAX_OTP_ATTEMPTS_PER_CHALLENGE };
   }
+  // Both factors passed: the ID's wrong passwords from this network are forgiven (only from this
+  // one: someone guessing elsewhere keeps their count).
+  await db.delete(signInFailures).where(eq(signInFailures.key, subjectCounter(realm, subjectId, pending.network).key));
   const [won] = await db
     .update(loginChallenges)
     .set({ consumedAt: now })

@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { metrics } from '@/lib/observability/metrics';
+import { appRoleStatements } from './app-role';
 import * as schema from './schema';
 import { PgliteThread } from './pglite-client';
 import { acquireDirLock } from './pglite-lock';
@@ -74,12 +75,17 @@ export async function openPglite(dir: string | null): Promise<Database> {
   }
 }
 
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+/**
+ * `migrationUrl`: the schema owner's connection, for migrations (else `url`); `appRole`: the role
+ * `url` signs in as, given its grant set after the migrations (lib/db/app-role.ts).
+ */
+export async function openPostgres(url: string, options: { max?: number; migrationUrl?: string; appRole?: string } = {}): Promise<Database> {
   // Several processes may start at once (tests, replicas): migrate on one connection under an advisory lock.
-  const migrator = postgres(url, { max: 1, onnotice: () => {} });
+  const migrator = postgres(options.migrationUrl ?? url, { max: 1, onnotice: () => {} });
   try {
     await migrator`select pg_advisory_lock(72737265)`;
     await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder });
+    if (options.appRole) for (const statement of appRoleStatements(options.appRole)) await migrator.unsafe(statement);
     await migrator`select pg_advisory_unlock(72737265)`;
   } finally {
     await migrator.end({ timeout: 5 });

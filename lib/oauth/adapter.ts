@@ -64,6 +64,7 @@ export function createAdapterClass(getDb: () => Promise<Db>) {
     async find(id: string): Promise<AdapterPayload | undefined> {
       const ready = prefetched.getStore();
       if (ready && ready.model === this.model && ready.id === id) return ready.payload;
+      if (id.includes('\u0000')) return undefined; // no such record; PostgreSQL's text cannot hold a NUL
       if (this.model === 'Client') return findClient(await getDb(), id);
       return this.findWhere(eq(oauthRecords.id, id));
     }

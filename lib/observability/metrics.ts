@@ -40,7 +40,7 @@ export const metrics = {
   httpDuration: histogram('http_request_duration_seconds', 'Time to answer an HTTP request, by method, route pattern and status.', ['method', 'route', 'status'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10]),
   apiDecisions: counter('renkei_api_decisions_total', 'Provider API calls by decision: allowed, or refused with its status and reason.', ['outcome', 'status', 'reason']),
   tokenGrants: counter('renkei_token_grants_total', 'Token endpoint requests by grant type and result.', ['grant_type', 'result']),
-  signIns: counter('renkei_sign_ins_total', 'Sign-in steps by realm (customer, staff), step (password, otp) and outcome (success, failure, locked).', ['realm', 'step', 'outcome']),
+  signIns: counter('renkei_sign_ins_total', 'Sign-in steps by realm (customer, staff), step (password, otp) and outcome (success, failure, locked, throttled, not_registered).', ['realm', 'step', 'outcome']),
   rateLimited: counter('renkei_rate_limited_total', 'Requests refused with 429 by a traffic limit, by limit.', ['limit']),
   eventDeliveries: counter('renkei_event_deliveries_total', 'Pushes of Security Event Tokens to providers, by result.', ['result']),
   dbQueryErrors: counter('renkei_db_query_errors_total', 'Database statements that failed (any reason, including a lost connection).', []),

@@ -29,7 +29,8 @@ const MAX_HITS = 20;
 /** Search by logon ID, customer number (exact or prefix) or name (kanji, kana or Latin, partial). */
 export async function searchCustomers(db: Executor, principal: StaffPrincipal, query: string, now: Date = new Date()): Promise<CustomerHitDTO[]> {
   assertStaff(principal);
-  const q = query.trim().slice(0, 64);
+  // Control characters match no customer (and PostgreSQL's text cannot hold a NUL): drop them.
+  const q = query.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 64);
   if (q.length === 0) return [];
   const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
   const compact = escaped.replace(/[\s　]+/g, '');

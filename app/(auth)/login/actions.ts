@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { signIn } from '@/lib/auth/next-auth';
 import { CHALLENGE_TTL_MINUTES, passwordStep, type Realm } from '@/lib/auth/sign-in';
 import { getDb } from '@/lib/db';
+import { CLIENT_ADDRESS_HEADER, clientNetwork } from '@/lib/security/client-network';
 import { safeNext } from '@/lib/security/safe-redirect';
 import { CHALLENGE_COOKIE } from './challenge-cookie';
 
@@ -43,8 +44,11 @@ export async function passwordStepAction(_prev: LoginState, formData: FormData):
     if (!raw.password) fieldErrors.password = t('required');
     return { status: 'error', message: t(Object.keys(fieldErrors).length > 0 ? 'required' : 'invalid'), logonId: raw.logonId, fieldErrors };
   }
-  const result = await passwordStep(await getDb(), parsed.data.logonId, parsed.data.password, new Date(), realm);
+  // Counted per client network too (issue 16, defect 3): the server's reading of the address.
+  const network = clientNetwork((await headers()).get(CLIENT_ADDRESS_HEADER));
+  const result = await passwordStep(await getDb(), parsed.data.logonId, parsed.data.password, new Date(), realm, { network });
   if (!result.ok) {
+    // Throttled or not, one generic answer: it tells nothing about this or any logon ID.
     return { status: 'error', message: t(result.reason === 'not_registered' ? 'notRegistered' : 'invalid'), logonId: parsed.data.logonId };
   }
   (await cookies()).set(CHALLENGE_COOKIE, result.challenge, {

@@ -24,7 +24,7 @@ import { unexpectedFailure } from '@/lib/actions/unexpected';
 
 
 const uuid = z.string().uuid();
-const note = z.string().trim().min(1).max(500);
+const note = z.string().trim().min(1).max(500).refine((v) => !v.includes('\u0000')); // no NUL: PostgreSQL's text cannot hold one
 const reason = z.coerce
   .number()
   .int()

@@ -62,6 +62,25 @@ export const loginChallenges = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     consumedAt: timestamp('consumed_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
+    // The client network the password came from: a lockout there refuses this challenge too.
+    network: text('network').notNull().default('unknown'),
   },
   (t) => [check('login_challenges_one_subject', sql`num_nonnulls(${t.customerId}, ${t.staffUserId}) = 1`)],
+);
+
+/**
+ * Failed sign-ins counted where every instance sees them (issue 16, defect 3; decision 41): per
+ * client network across logon IDs (`network:<net>`), and per logon ID from one network
+ * (`subject:<realm>:<id>@<net>`). An attempt is claimed before any secret is checked; a row whose
+ * lock is in force claims nothing.
+ */
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    windowEndsAt: timestamp('window_ends_at', { withTimezone: true }).notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  },
+  (t) => [index('sign_in_failures_window_idx').on(t.windowEndsAt)],
 );

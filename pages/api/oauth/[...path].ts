@@ -115,6 +115,18 @@ function withoutCors(res: NextApiResponse): void {
   res.setHeader = ((name: string, value: number | string | readonly string[]) => (/^access-control-/i.test(name) ? res : setHeader(name, value))) as typeof res.setHeader;
 }
 
+/**
+ * A query string or form body that oidc-provider would answer with a 500: percent-encoding that
+ * does not decode, or a NUL, which no parameter has a use for and PostgreSQL's text cannot hold.
+ */
+function malformedParameters(encoded: string): boolean {
+  try {
+    return encoded.split('&').some((part) => decodeURIComponent(part.replace(/\+/g, ' ')).includes('\u0000'));
+  } catch {
+    return true;
+  }
+}
+
 export default async function handler(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   const provider = await getOauthProvider(originOf(req));
   // The handler sees the original URL after a rewrite: strip either prefix.
@@ -133,10 +145,14 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     refuse(res, 405, 'invalid_request', `This endpoint takes ${postOnly ? 'POST' : 'GET'} only.`);
     return;
   }
+  if (malformedParameters(req.url.split('?').slice(1).join('?'))) return refuse(res, 400, 'invalid_request', 'The query string is not valid percent-encoding, or holds a NUL.');
   let request: IncomingMessage = req;
   if (postOnly) {
     const body = await readBody(req);
     if (body === null) return refuse(res, 413, 'invalid_request', 'The request body is too large.');
+    if (/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '') && malformedParameters(body.toString('latin1'))) {
+      return refuse(res, 400, 'invalid_request', 'The form body is not valid percent-encoding, or holds a NUL.');
+    }
     if (assertionFromTheFuture(body)) return refuse(res, 401, 'invalid_client', `The client assertion's iat is more than ${MAX_IAT_SKEW_S} s in the future.`);
     if (path === '/token' && !(await tokenLimit(body, res))) return;
     request = replay(req, body);

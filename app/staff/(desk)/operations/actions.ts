@@ -22,8 +22,10 @@ const PAGE = '/staff/operations';
 type Translate = (key: string, values?: Record<string, string | number>) => string;
 
 // Issue messages are catalogue keys under "Operations" (with an optional ":<max>").
-const text = (max: number) => z.string().trim().min(1, 'errors.required').max(max, `errors.tooLong:${max}`);
-const optionalText = (max: number) => z.string().trim().max(max, `errors.tooLong:${max}`);
+// A NUL is never typed, and PostgreSQL's text cannot hold one: refused as what it is.
+const noNul = (v: string) => !v.includes('\u0000');
+const text = (max: number) => z.string().trim().min(1, 'errors.required').max(max, `errors.tooLong:${max}`).refine(noNul, 'errors.controlCharacters');
+const optionalText = (max: number) => z.string().trim().max(max, `errors.tooLong:${max}`).refine(noNul, 'errors.controlCharacters');
 const tokyoDateTime = z
   .string()
   .trim()
@@ -125,7 +127,7 @@ const termsSchema = z.object({
   id: z.string().trim().min(1, 'errors.required').refine(isTermsId, 'terms.idFormat'),
   revisedOn: z.string().trim().min(1, 'errors.required').refine(isCalendarDate, 'errors.date'),
   effectiveFrom: tokyoDateTime,
-  text: z.string().max(100_000, 'errors.tooLong:100000').refine((v) => v.trim() !== '', 'errors.required'),
+  text: z.string().max(100_000, 'errors.tooLong:100000').refine((v) => v.trim() !== '', 'errors.required').refine(noNul, 'errors.controlCharacters'),
 });
 
 export async function publishTermsAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
