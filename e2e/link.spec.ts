@@ -95,6 +95,55 @@ test.describe('as demo', () => {
   });
 });
 
+// Issue 13: a link in daily use has thousands of history entries; the page shows 20 at a time,
+// newest first, and pages with plain links, so it works without JavaScript.
+test('a long history pages newest first, 20 at a time, without JavaScript too, for the customer and for staff', async ({ browser }) => {
+  const pageThrough = async (page: Page) => {
+    const entries = page.getByTestId('history').locator('li');
+    await expect(entries).toHaveCount(20);
+    const newest = await entries.first().innerText();
+    const seen = [await entries.allInnerTexts()];
+    let pages = 1;
+    while ((await page.getByTestId('history-older').count()) > 0 && pages < 10) {
+      await page.getByTestId('history-older').click();
+      await expect(page).toHaveURL(/[?&]history=\d+\.\d+/);
+      await expect(page.getByText('以前の履歴を表示しています（新しい順）。')).toBeVisible();
+      seen.push(await entries.allInnerTexts());
+      pages++;
+    }
+    expect(pages).toBeGreaterThanOrEqual(2);
+    // the oldest page ends with the consent; no entry is shown twice
+    expect(seen.at(-1)!.at(-1)).toContain('連携に同意しました');
+    expect(new Set(seen.flat()).size).toBe(seen.flat().length);
+    const olderUrl = page.url();
+    await page.getByTestId('history-newest').click();
+    await expect(entries).toHaveCount(20);
+    await expect.poll(() => entries.first().innerText()).toBe(newest);
+    return olderUrl;
+  };
+
+  const customer = await browser.newContext({ storageState: STORAGE.demo, javaScriptEnabled: false });
+  const page = await customer.newPage();
+  await openLink(page, 'クラウド会計レジャリー');
+  const olderUrl = await pageThrough(page);
+  await customer.close();
+  // An older page passes axe too (axe needs JavaScript in the page)
+  const withScript = await browser.newContext({ storageState: STORAGE.demo });
+  const scripted = await withScript.newPage();
+  await scripted.goto(olderUrl);
+  await expect(scripted.getByTestId('history-newest')).toBeVisible();
+  await expectNoAxeViolations(scripted);
+  await withScript.close();
+
+  const staff = await browser.newContext({ storageState: STORAGE.staff, javaScriptEnabled: false });
+  const staffPage = await staff.newPage();
+  await staffPage.goto(`/staff?q=${encodeURIComponent('山田')}`);
+  await staffPage.getByRole('link', { name: /山田 太郎/ }).click();
+  await staffPage.getByRole('link', { name: 'クラウド会計レジャリー の詳細' }).click();
+  await pageThrough(staffPage);
+  await staff.close();
+});
+
 test.describe('as demo2', () => {
   test.use({ storageState: STORAGE.demo2 });
 

@@ -1,6 +1,9 @@
 import { purgeRateLimitWindows } from '@/lib/api/rate-limit';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { purgeSignInFailures } from '@/lib/auth/sign-in';
 import { getDb } from '@/lib/db';
+import { takeLease } from '@/lib/jobs/lease';
 import { expireInactiveLinks } from '@/lib/links/expiry';
 import { purgeExpiredOauthRecords } from '@/lib/oauth/adapter';
 import { log } from '@/lib/observability/logger';
@@ -9,14 +12,19 @@ const PURGE_EVERY_MS = 10 * 60 * 1000;
 type Housekeeping = { timer: NodeJS.Timeout; current: Promise<void> | null; stopped: boolean };
 const globalForJobs = globalThis as typeof globalThis & { __renkeiHousekeeping?: Housekeeping };
 const housekeepingLog = log('housekeeping');
+/** This process, as a lease holder: one instance runs the housekeeping at a time (issue 13). */
+const HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+/** A run per interval across all instances: whoever takes the lease first runs; it is not given back. */
+const LEASE_MS = PURGE_EVERY_MS - 60 * 1000;
 
-/** Periodic work in the server process: the Art. 4 expiry sweep, then expired codes, tokens and replay records, ended traffic-limit windows and sign-in failure counts. */
+/** Periodic work, on one instance at a time (a lease in the database): the Art. 4 expiry sweep, then expired codes, tokens and replay records, ended traffic-limit windows and sign-in failure counts. */
 export function startHousekeeping(): void {
   if (globalForJobs.__renkeiHousekeeping) return;
   const job: Housekeeping = { timer: undefined as unknown as NodeJS.Timeout, current: null, stopped: false };
   const run = async () => {
     try {
       const db = await getDb();
+      if (!(await takeLease(db, 'housekeeping', HOLDER, LEASE_MS))) return; // another instance ran it in this interval
       const expired = await expireInactiveLinks(db);
       if (expired > 0) housekeepingLog.info({ expired }, 'links expired (Art. 4)');
       if (job.stopped) return;

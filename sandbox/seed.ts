@@ -154,13 +154,19 @@ type LinkSeed = {
   revoked?: PermissionItem[];
   accounts: AccountType[];
   statusDaysAgo?: number;
+  /** Transfers the provider relayed every 4 days in this span (days ago), before `transfers` was revoked. */
+  transfersDaysAgo?: [from: number, to: number];
 };
+
+/** Payees of the demo transfers, as their holders' names read in the history. */
+const TRANSFER_PAYEES = ['ヤマダ ハナコ', 'カ）ヨコハマフドウサン', 'タナカ ジロウ'];
 
 const LINKS: LinkSeed[] = [
   // Expiring soon: last used 80 days ago on a 90-day provider. `payees` revoked by the customer.
   { customer: 'demo', provider: 'kakeibo', status: 'active', consentedDaysAgo: 400, lastUsedDaysAgo: 80, requested: ['balances', 'statements', 'payees'], revoked: ['payees'], accounts: ['ordinary', 'time', 'card_loan'] },
   // Active and in daily use; `transfers` revoked (granting it again needs the one-time password).
-  { customer: 'demo', provider: 'ledgerly', status: 'active', consentedDaysAgo: 200, lastUsedDaysAgo: 0.1, requested: ['balances', 'statements', 'payees', 'transfers', 'direct_debit_applications'], revoked: ['transfers'], accounts: ['ordinary'] },
+  // Its history is longer than a page: transfers relayed every 4 days until they were revoked.
+  { customer: 'demo', provider: 'ledgerly', status: 'active', consentedDaysAgo: 200, lastUsedDaysAgo: 0.1, requested: ['balances', 'statements', 'payees', 'transfers', 'direct_debit_applications'], revoked: ['transfers'], accounts: ['ordinary'], transfersDaysAgo: [196, 104] },
   // Expired (Art. 4): unused for 100 days on a 90-day provider.
   { customer: 'demo', provider: 'payroute', status: 'expired', consentedDaysAgo: 300, lastUsedDaysAgo: 100, statusDaysAgo: 10, requested: ['balances', 'transfers'], accounts: ['ordinary'] },
   // Suspended by the bank, Art. 5.2(2): shown as "security reasons".
@@ -323,6 +329,13 @@ async function seedSandbox(db: Executor, now: Date): Promise<void> {
     const history: (typeof linkHistory.$inferInsert)[] = [
       { linkId: link.id, at: consentedAt, actorType: 'customer', actorId: customer.id, event: 'consent_given', detail: { items: l.requested, termsVersion: '2020-08-21' } },
     ];
+    if (l.transfersDaysAgo) {
+      for (let day = l.transfersDaysAgo[0], n = 0; day >= l.transfersDaysAgo[1]; day -= 4, n++) {
+        const payee = TRANSFER_PAYEES[n % TRANSFER_PAYEES.length]!;
+        const detail = { payee, amount: [85_000, 120_000, 15_400][n % 3]! + (n % 5) * 1_000 };
+        history.push({ linkId: link.id, at: new Date(now.getTime() - day * DAY + 10 * 3600_000), actorType: 'provider', event: 'transfer_instructed', item: 'transfers', detail });
+      }
+    }
     for (const item of revoked) history.push({ linkId: link.id, at: revokedAt, actorType: 'customer', actorId: customer.id, event: 'item_revoked', item, detail: {} });
     if (l.status === 'expired') history.push({ linkId: link.id, at: statusChangedAt, actorType: 'system', event: 'link_expired', detail: { inactivityDays: provider.inactivityDays } });
     if (l.status === 'suspended') history.push({ linkId: link.id, at: statusChangedAt, actorType: 'bank', event: 'link_suspended', detail: { reason: l.suspensionReason } });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { StaffLookup } from '@/lib/staff/lookup';
 import type { Executor } from '@/lib/db/connect';
@@ -82,8 +82,29 @@ export type LinkDetailDTO = LinkSummaryDTO & {
   usage: DailyUsage[];
   terms: { id: string; revisedOn: string; effectiveFrom: Date };
   accounts: LinkAccountDTO[];
+  /** One page of the history, newest first (HISTORY_PAGE entries). */
   history: HistoryEntryDTO[];
+  /** The cursor of the next, older page; null when this page holds the oldest entry. */
+  historyNext: string | null;
+  /** Whether this page starts below the newest entry (a cursor was given). */
+  historyOlder: boolean;
 };
+
+/** Entries per page of a link's history (a link used daily has thousands: issue 13). */
+export const HISTORY_PAGE = 20;
+
+/**
+ * A history cursor: the time and id of the last entry shown, as `<µs since the epoch>.<id>` —
+ * microseconds, as the database keeps them, so no entry of the same millisecond is skipped.
+ */
+function historyCursor(entry: { micros: string; id: number }): string {
+  return `${entry.micros}.${entry.id}`;
+}
+
+function parseHistoryCursor(cursor: string | null | undefined): { micros: string; id: number } | null {
+  const match = /^(\d{1,17})\.(\d{1,15})$/.exec(cursor ?? '');
+  return match ? { micros: match[1] as string, id: Number(match[2]) } : null;
+}
 
 const linkColumns = {
   id: links.id,
@@ -209,11 +230,22 @@ export async function listLinks(db: Executor, principal: LinkReader, now: Date =
 }
 
 
-/** One link of the acting customer, or null: another customer's link is indistinguishable from none. */
-export async function getLink(db: Executor, principal: LinkReader, linkId: string, now: Date = new Date()): Promise<LinkDetailDTO | null> {
+/**
+ * One link of the acting customer, or null: another customer's link is indistinguishable from none.
+ * Its history comes a page at a time, newest first: `historyBefore` is the cursor of the page to
+ * show (from `historyNext`); a malformed one shows the newest page.
+ */
+export async function getLink(
+  db: Executor,
+  principal: LinkReader,
+  linkId: string,
+  now: Date = new Date(),
+  options: { historyBefore?: string | null } = {},
+): Promise<LinkDetailDTO | null> {
   if (!isUuid(linkId)) return null;
   const [row] = await selectLinks(db, principal, linkId);
   if (!row) return null;
+  const before = parseHistoryCursor(options.historyBefore);
   const [loaded, terms, accountRows, history, usage] = await Promise.all([
     loadItemsAndConnections(db, [row]),
     db
@@ -234,12 +266,23 @@ export async function getLink(db: Executor, principal: LinkReader, linkId: strin
         event: linkHistory.event,
         item: linkHistory.item,
         detail: linkHistory.detail,
+        micros: sql<string>`(extract(epoch from ${linkHistory.at}) * 1000000)::bigint::text`,
       })
       .from(linkHistory)
-      .where(eq(linkHistory.linkId, row.id))
-      .orderBy(desc(linkHistory.at), desc(linkHistory.id)),
+      .where(
+        before
+          ? and(
+              eq(linkHistory.linkId, row.id),
+              sql`(${linkHistory.at}, ${linkHistory.id}) < (timestamptz 'epoch' + ${before.micros}::bigint * interval '1 microsecond', ${before.id}::bigint)`,
+            )
+          : eq(linkHistory.linkId, row.id),
+      )
+      .orderBy(desc(linkHistory.at), desc(linkHistory.id))
+      .limit(HISTORY_PAGE + 1),
     dailyUsage(db, row.id, now),
   ]);
+  const page = history.slice(0, HISTORY_PAGE).map(({ micros: _micros, ...entry }) => entry);
+  const last = history[HISTORY_PAGE - 1];
   const termsRow = terms[0];
   if (!termsRow) throw new Error(`Link ${row.id} names unknown terms version ${row.termsVersionId}`);
   return {
@@ -248,6 +291,8 @@ export async function getLink(db: Executor, principal: LinkReader, linkId: strin
     usage,
     terms: termsRow,
     accounts: accountRows.map(({ accountNumber, ...a }) => ({ ...a, maskedNumber: maskAccountNumber(accountNumber) })),
-    history,
+    history: page,
+    historyNext: history.length > HISTORY_PAGE && last ? historyCursor(last) : null,
+    historyOlder: before !== null,
   };
 }

@@ -143,6 +143,7 @@ export async function getLinkForStaff(
   customerId: string,
   linkId: string,
   now: Date = new Date(),
+  options: { historyBefore?: string | null } = {},
 ): Promise<(LinkDetailDTO & { customer: { id: string; nameJa: string; nameEn: string; customerNumber: string } }) | null> {
   assertStaff(principal);
   if (!isUuid(customerId) || !isUuid(linkId)) return null;
@@ -154,7 +155,7 @@ export async function getLinkForStaff(
       .where(and(eq(links.id, linkId), eq(links.customerId, customerId)));
     if (!owner) return null;
     const lookup = await recordLookup(tx, principal, customerId, 'link', linkId, now);
-    const link = await getLink(tx, lookup, linkId, now);
+    const link = await getLink(tx, lookup, linkId, now, options);
     return link ? { ...link, customer: owner } : null;
   });
 }

@@ -51,6 +51,8 @@ export const links = pgTable(
     index('links_provider_idx').on(t.providerId),
     // Every provider API call finds its link by the token's grant.
     index('links_grant_idx').on(t.grantId),
+    // The Art. 4 expiry sweep reads only the active links that are due (issue 13: no scan of all links).
+    index('links_active_expiry_idx').on(t.expiresAt).where(sql`status = 'active'`),
   ],
 );
 
@@ -114,7 +116,8 @@ export const linkHistory = pgTable(
     item: permissionItemEnum('item'),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('link_history_link_idx').on(t.linkId, t.id)],
+  // A link's history is read a page at a time, newest first: (at, id) after the link (issue 13).
+  (t) => [index('link_history_link_idx').on(t.linkId, t.id), index('link_history_link_at_idx').on(t.linkId, t.at.desc(), t.id.desc())],
 );
 
 // Art. 4 / transparency: how often the provider used each item, per day (Asia/Tokyo).

@@ -113,5 +113,10 @@ export const providerEvents = pgTable(
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('provider_events_due_idx').on(t.state, t.nextAttemptAt), index('provider_events_provider_idx').on(t.providerId, t.createdAt)],
+  (t) => [
+    index('provider_events_due_idx').on(t.state, t.nextAttemptAt),
+    index('provider_events_provider_idx').on(t.providerId, t.createdAt),
+    // The staff notifications list, newest first across providers (issue 13: it scanned the table).
+    index('provider_events_created_idx').on(t.createdAt),
+  ],
 );

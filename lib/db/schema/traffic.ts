@@ -35,3 +35,13 @@ export const apiCallStats = pgTable(
   },
   (t) => [primaryKey({ columns: [t.minute, t.clientId, t.outcome] })],
 );
+
+/**
+ * Who runs a periodic job now (lib/jobs/lease.ts): the housekeeping run (the Art. 4 expiry sweep,
+ * the purges) is taken by one instance at a time, which holds it until `until` or until it is done.
+ */
+export const jobLeases = pgTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  until: timestamp('until', { withTimezone: true, mode: 'date' }).notNull(),
+});

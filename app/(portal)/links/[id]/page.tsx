@@ -19,7 +19,7 @@ import { ChainedStop } from './chained-stop';
 import { ItemSwitch } from './item-switch';
 import { StopLink } from './stop-link';
 
-type Params = { params: Promise<{ id: string }> };
+type Params = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const principal = await requireCustomer();
@@ -28,11 +28,12 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: locale === 'en' ? link.provider.nameEn : link.provider.nameJa };
 }
 
-export default async function LinkPage({ params }: Params) {
+export default async function LinkPage({ params, searchParams }: Params) {
   const { id } = await params;
   const principal = await requireCustomer(`/links/${id}`);
   const now = new Date();
-  const link = await getLink(await getDb(), principal, id, now);
+  const cursor = (await searchParams).history;
+  const link = await getLink(await getDb(), principal, id, now, { historyBefore: typeof cursor === 'string' ? cursor : null });
   if (!link) notFound();
 
   const [t, format, locale] = await Promise.all([getTranslations(), getFormatter(), getLocale()]);
@@ -232,7 +233,7 @@ export default async function LinkPage({ params }: Params) {
       </Section>
 
       <Section id="history" title={t('link.historyTitle')}>
-        <LinkHistory history={link.history} />
+        <LinkHistory history={link.history} next={link.historyNext} older={link.historyOlder} basePath={`/links/${link.id}`} />
       </Section>
 
       <Section id="danger" title={t('link.dangerTitle')}>

@@ -23,11 +23,18 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /** One link in full for staff (recorded). Operators also get suspend / resume (Art. 5.2). */
-export default async function StaffLinkPage({ params }: { params: Promise<{ id: string; linkId: string }> }) {
+export default async function StaffLinkPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string; linkId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id, linkId } = await params;
   const staff = await requireStaff(`/staff/customers/${id}/links/${linkId}`);
   const now = new Date();
-  const link = await getLinkForStaff(await getDb(), staff, id, linkId, now);
+  const cursor = (await searchParams).history;
+  const link = await getLinkForStaff(await getDb(), staff, id, linkId, now, { historyBefore: typeof cursor === 'string' ? cursor : null });
   if (!link) notFound();
   const [t, ts, format, locale] = await Promise.all([getTranslations(), getTranslations('staff.link'), getFormatter(), getLocale()]);
   const name = locale === 'en' ? link.provider.nameEn : link.provider.nameJa;
@@ -152,7 +159,7 @@ export default async function StaffLinkPage({ params }: { params: Promise<{ id: 
       </Section>
 
       <Section id="history" title={t('link.historyTitle')}>
-        <LinkHistory history={link.history} showNotes />
+        <LinkHistory history={link.history} next={link.historyNext} older={link.historyOlder} basePath={`/staff/customers/${link.customer.id}/links/${link.id}`} showNotes />
       </Section>
     </div>
   );
