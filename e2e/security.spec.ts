@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { captureAction, replay, replayHeaders } from './support/capture-action';
 import { rawPar, rawToken, validParParams } from './support/oauth-client';
 import { signIn } from './support/sign-in';
 import { DEMO, DEMO2, STORAGE } from './support/users';
@@ -152,22 +153,13 @@ test.describe('cross-site requests (ASVS 5.0 V3.5.1; issue 16 defect 2)', () => 
     const on = page.locator('[role="switch"][aria-checked="true"]:not([disabled])').first();
     await expect(on).toBeVisible();
     const name = await on.getAttribute('aria-labelledby');
-    let captured: { url: string; headers: Record<string, string>; body: Buffer } | undefined;
-    await page.route('**/*', async (route) => {
-      const request = route.request();
-      if (request.method() === 'POST' && request.headers()['next-action'] && !captured) {
-        captured = { url: request.url(), headers: await request.allHeaders(), body: request.postDataBuffer() ?? Buffer.alloc(0) };
-        return route.abort();
-      }
-      return route.continue();
+    const captured = await captureAction(page, 'revoke an item', async () => {
+      await on.click();
+      await page.getByRole('dialog').getByRole('button').last().click();
     });
-    await on.click();
-    await page.getByRole('dialog').getByRole('button').last().click();
-    await expect.poll(() => captured !== undefined).toBe(true);
-    await page.unroute('**/*');
-    const headers = Object.fromEntries(Object.entries(captured!.headers).filter(([k]) => !k.startsWith(':') && !['cookie', 'content-length', 'host', 'origin', 'sec-fetch-site'].includes(k)));
+    const headers = replayHeaders(captured, ['origin', 'sec-fetch-site']);
     for (const origin of [undefined, 'null', 'https://evil.example']) {
-      const response = await page.request.fetch(captured!.url, { method: 'POST', headers: origin ? { ...headers, origin } : headers, data: captured!.body, maxRedirects: 0 });
+      const response = await replay(page.context(), captured, { headers: origin ? { ...headers, origin } : headers });
       expect(response.status(), `Origin: ${origin ?? '(none)'}`).toBe(403);
     }
     // Nothing changed: the item is still shared.
@@ -475,25 +467,15 @@ test.describe('object-level access (ASVS 5.0 V8.2.2; OWASP API1:2023)', () => {
     }
     expect(ownId).toMatch(/^[0-9a-f-]{36}$/);
     expect(ownId).not.toBe(victimId);
-    let captured: { url: string; headers: Record<string, string>; body: Buffer } | undefined;
-    await page.route('**/*', async (route) => {
-      const request = route.request();
-      if (request.method() === 'POST' && request.headers()['next-action'] && !captured) {
-        captured = { url: request.url(), headers: await request.allHeaders(), body: request.postDataBuffer() ?? Buffer.alloc(0) };
-        return route.abort();
-      }
-      return route.continue();
+    const captured = await captureAction(page, 'revoke an item', async () => {
+      await on.click();
+      await page.getByRole('dialog').getByRole('button').last().click();
     });
-    await on.click();
-    await page.getByRole('dialog').getByRole('button').last().click();
-    await expect.poll(() => captured !== undefined).toBe(true);
-    await page.unroute('**/*');
-    expect(captured!.body.toString('latin1')).toContain(ownId);
+    expect(captured.body.toString('latin1')).toContain(ownId);
     const digest = async () => (await demo.request.get('/api/sandbox/digest')).json();
     const before = await digest();
-    const headers = Object.fromEntries(Object.entries(captured!.headers).filter(([k]) => !k.startsWith(':') && !['cookie', 'content-length', 'host'].includes(k)));
-    const forged = Buffer.from(captured!.body.toString('latin1').split(ownId).join(victimId), 'latin1');
-    const response = await page.request.fetch(captured!.url, { method: 'POST', headers: { ...headers, origin: base() }, data: forged, maxRedirects: 0 });
+    const forged = Buffer.from(captured.body.toString('latin1').split(ownId).join(victimId), 'latin1');
+    const response = await replay(page.context(), captured, { headers: { ...replayHeaders(captured), origin: base() }, body: forged });
     expect(response.status()).toBeLessThan(500);
     // The answer is the one a link that does not exist gets, and demo's data is as it was
     const answer = await response.text();

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { expect, test, type BrowserContext, type Page, type Route } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { captureAction, replay, type Captured } from './support/capture-action';
 import { expectNoAxeViolations } from './support/axe';
 import { startCallbackServer } from './support/callback-server';
 import { callApi, DEMO_REDIRECT_URI, redeemCode, startLinking } from './support/oauth-client';
@@ -73,32 +74,6 @@ test('a customer session cannot open the staff view, and a staff session cannot 
   expect(toOperations?.status()).toBe(403);
   await staff.context.close();
 });
-
-type Captured = { name: string; url: string; headers: Record<string, string>; body: Buffer };
-
-/** Runs `trigger` and captures the Server Action request it sends, without letting it reach the server. */
-async function captureAction(page: Page, name: string, trigger: () => Promise<void>): Promise<Captured> {
-  let captured: Captured | undefined;
-  const handler = async (route: Route) => {
-    const request = route.request();
-    if (request.method() === 'POST' && request.headers()['next-action'] && !captured) {
-      captured = { name, url: request.url(), headers: await request.allHeaders(), body: request.postDataBuffer() ?? Buffer.alloc(0) };
-      await route.abort();
-      return;
-    }
-    await route.continue();
-  };
-  await page.route('**/*', handler);
-  await trigger();
-  await expect.poll(() => captured !== undefined, { message: `${name} sent no Server Action` }).toBe(true);
-  await page.unroute('**/*', handler);
-  return captured!;
-}
-
-async function replay(context: BrowserContext, action: Captured) {
-  const headers = Object.fromEntries(Object.entries(action.headers).filter(([k]) => !k.startsWith(':') && !['cookie', 'content-length', 'host'].includes(k)));
-  return context.request.fetch(action.url, { method: 'POST', headers, data: action.body, maxRedirects: 0, failOnStatusCode: false });
-}
 
 async function digest(context: BrowserContext): Promise<Record<string, string>> {
   const response = await context.request.get('/api/sandbox/digest');
