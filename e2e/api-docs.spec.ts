@@ -72,7 +72,7 @@ test('the API reference is public and shows every operation of the served OpenAP
   await expect(endpoints).toContainText(`${base()}/.well-known/oauth-authorization-server/oauth`);
 
   // every error code, the check order, the sandbox's demo users
-  for (const code of ['invalid-token', 'invalid-dpop-proof', 'provider-not-active', 'link-not-active', 'insufficient-scope', 'not-found', 'idempotency-key-in-flight', 'idempotency-key-reused', 'internal-error', 'maintenance']) {
+  for (const code of ['invalid-token', 'invalid-dpop-proof', 'provider-not-active', 'link-not-active', 'insufficient-scope', 'not-found', 'idempotency-key-in-flight', 'idempotency-key-reused', 'internal-error', 'maintenance', 'temporarily-unavailable']) {
     await expect(page.getByTestId('errors').locator(`[data-code="${code}"]`)).toHaveCount(1);
   }
   await expect(page.getByTestId('checks').locator(':scope > li')).toHaveCount(11);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '@/lib/db';
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { currentRequestContext, currentRequestId } from '@/lib/observability/context';
 import { log } from '@/lib/observability/logger';
 import { metrics } from '@/lib/observability/metrics';
@@ -25,9 +26,9 @@ export function problem(code: ProblemCode, detail: string, options: { extra?: Re
 export const notFound = () => problem('not-found', 'No such resource.');
 
 /**
- * Every provider API route handler, wrapped: an unexpected failure (the database unreachable, a
- * bug) answers 500 problem+json with a reference that is also in the server's log, never an HTML
- * page or an empty body. Instructions run in one transaction and release their Idempotency-Key on
+ * Every provider API route handler, wrapped: the database unreachable answers 503 problem+json
+ * with Retry-After (retry soon; issue 13), any other unexpected failure (a bug) 500, both with a
+ * reference that is also in the server's log, never an HTML page or an empty body. Instructions run in one transaction and release their Idempotency-Key on
  * failure (lib/api/idempotent-post.ts), so a failed instruction was not carried out.
  */
 export function apiRoute<A extends unknown[]>(handler: (request: Request, ...rest: A) => Promise<Response>): (request: Request, ...rest: A) => Promise<Response> {
@@ -39,10 +40,17 @@ export function apiRoute<A extends unknown[]>(handler: (request: Request, ...res
     } catch (error) {
       // The reference is the request's id: the same as the X-Request-Id header and every log line of the call.
       const reference = currentRequestId() ?? randomUUID();
-      log('api').error({ err: error, method: request.method }, 'provider API call failed');
-      response = problem('internal-error', `The bank could not complete this call (reference ${reference}). An instruction that failed this way was not carried out and may be sent again with the same Idempotency-Key.`, {
-        extra: { reference },
-      });
+      const notCarriedOut = 'An instruction that failed this way was not carried out and may be sent again with the same Idempotency-Key.';
+      if (isDatabaseUnavailable(error)) {
+        log('api').warn({ err: error, method: request.method }, 'provider API call: the database is unreachable');
+        response = problem('temporarily-unavailable', `The bank's systems are briefly unavailable (reference ${reference}); retry after ${DATABASE_RETRY_AFTER_S} s. ${notCarriedOut}`, {
+          extra: { reference },
+          headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_S) },
+        });
+      } else {
+        log('api').error({ err: error, method: request.method }, 'provider API call failed');
+        response = problem('internal-error', `The bank could not complete this call (reference ${reference}). ${notCarriedOut}`, { extra: { reference } });
+      }
     }
     recordDecision(response);
     const principal = currentRequestContext()?.principal;

@@ -23,6 +23,7 @@ export const PROBLEMS = {
   'rate-limited': { status: 429, title: 'Too Many Requests', header: 'Retry-After' },
   'internal-error': { status: 500, title: 'Internal Server Error' },
   maintenance: { status: 503, title: 'Service Unavailable', header: 'Retry-After' },
+  'temporarily-unavailable': { status: 503, title: 'Service Unavailable', header: 'Retry-After' },
 } as const satisfies Record<string, { status: number; title: string; challenge?: Challenge; header?: string; business?: true }>;
 
 export type Challenge = 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof';

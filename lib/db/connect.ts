@@ -79,7 +79,10 @@ export async function openPglite(dir: string | null): Promise<Database> {
  * `migrationUrl`: the schema owner's connection, for migrations (else `url`); `appRole`: the role
  * `url` signs in as, given its grant set after the migrations (lib/db/app-role.ts).
  */
-export async function openPostgres(url: string, options: { max?: number; migrationUrl?: string; appRole?: string } = {}): Promise<Database> {
+export async function openPostgres(
+  url: string,
+  options: { max?: number; migrationUrl?: string; appRole?: string; connectTimeoutS?: number; statementTimeoutMs?: number } = {},
+): Promise<Database> {
   // Several processes may start at once (tests, replicas): migrate on one connection under an advisory lock.
   const migrator = postgres(options.migrationUrl ?? url, { max: 1, onnotice: () => {} });
   try {
@@ -93,7 +96,16 @@ export async function openPostgres(url: string, options: { max?: number; migrati
   const max = options.max ?? 10;
   // The server tells how this process's connections are used (pg_stat_activity, by application_name).
   const applicationName = `renkei:${process.pid}`;
-  const client = countQueryErrors(postgres(url, { max, onnotice: () => {}, connection: { application_name: applicationName } }));
+  // Fail fast when the database is away (issue 13): a connection attempt gives up after 5 s, and no
+  // statement runs longer than 30 s, so a request answers 503 rather than hanging.
+  const client = countQueryErrors(
+    postgres(url, {
+      max,
+      onnotice: () => {},
+      connect_timeout: options.connectTimeoutS ?? 5,
+      connection: { application_name: applicationName, statement_timeout: options.statementTimeoutMs ?? 30_000 },
+    }),
+  );
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     db,
