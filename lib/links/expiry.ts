@@ -17,7 +17,7 @@ export async function expireInactiveLinks(db: Db, now: Date = new Date(), batchS
   let total = 0;
   for (;;) {
     const done = await db.transaction(async (tx) => {
-      const due = await lockLinks(tx, and(eq(links.status, 'active'), lte(links.expiresAt, now)), { limit: batchSize, skipLocked: true });
+      const due = await lockLinks(tx, and(eq(links.status, 'active'), lte(links.expiresAt, now)), { limit: batchSize, skipLocked: true, byExpiry: true });
       for (const link of due) await changeLink(tx, link, { kind: 'expire' }, SYSTEM, now);
       return due.length;
     });

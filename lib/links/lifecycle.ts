@@ -79,13 +79,20 @@ function toLocked(row: Omit<LockedLink, 'provider'> & { providerStatus: string; 
  * so concurrent changes to one link run one after another and none is lost. `skipLocked` with a
  * `limit` takes a batch that another instance is not already working on (sweeps).
  */
-export async function lockLinks(tx: Executor, where: SQL | undefined, options: { limit?: number; skipLocked?: boolean } = {}): Promise<LockedLink[]> {
+export async function lockLinks(
+  tx: Executor,
+  where: SQL | undefined,
+  options: { limit?: number; skipLocked?: boolean; byExpiry?: boolean } = {},
+): Promise<LockedLink[]> {
+  // Locks are taken in id order, so two transactions locking overlapping sets never deadlock. A
+  // batch that skips locked rows never waits, so it may go in expiry order instead: with the
+  // partial index on the active links' expiry, the sweep reads only the links due (issue 13).
   const query = tx
     .select(lockedColumns)
     .from(links)
     .innerJoin(providers, eq(providers.id, links.providerId))
     .where(where)
-    .orderBy(links.id)
+    .orderBy(options.byExpiry && options.skipLocked ? links.expiresAt : links.id)
     .$dynamic();
   if (options.limit !== undefined) query.limit(options.limit);
   const rows = await (options.skipLocked ? query.for('update', { of: links, skipLocked: true }) : query.for('update', { of: links }));
