@@ -7,6 +7,7 @@ import { takeLease } from '@/lib/jobs/lease';
 import { expireInactiveLinks } from '@/lib/links/expiry';
 import { purgeExpiredOauthRecords } from '@/lib/oauth/adapter';
 import { log } from '@/lib/observability/logger';
+import { foldProviderLinkCounts } from '@/lib/providers/link-counts';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 type Housekeeping = { timer: NodeJS.Timeout; current: Promise<void> | null; stopped: boolean };
@@ -17,7 +18,7 @@ const HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 /** A run per interval across all instances: whoever takes the lease first runs; it is not given back. */
 const LEASE_MS = PURGE_EVERY_MS - 60 * 1000;
 
-/** Periodic work, on one instance at a time (a lease in the database): the Art. 4 expiry sweep, then expired codes, tokens and replay records, ended traffic-limit windows and sign-in failure counts. */
+/** Periodic work, on one instance at a time (a lease in the database): the Art. 4 expiry sweep, then expired codes, tokens and replay records, ended traffic-limit windows and sign-in failure counts; the providers' link counts folded. */
 export function startHousekeeping(): void {
   if (globalForJobs.__renkeiHousekeeping) return;
   const job: Housekeeping = { timer: undefined as unknown as NodeJS.Timeout, current: null, stopped: false };
@@ -32,6 +33,7 @@ export function startHousekeeping(): void {
       if (removed > 0) housekeepingLog.info({ removed }, 'purged expired authorization server records');
       await purgeRateLimitWindows(db);
       await purgeSignInFailures(db);
+      await foldProviderLinkCounts(db);
     } catch (error) {
       housekeepingLog.error({ err: error }, 'housekeeping run failed');
     }

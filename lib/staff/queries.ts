@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { CustomerPrincipal, StaffPrincipal } from '@/lib/auth/types';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '@/lib/db/connect';
 import { accounts, chainedConnections, customers, disclosures, links, providers, staffAccessLog, staffUsers } from '@/lib/db/schema';
 import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
@@ -9,6 +10,7 @@ import { getLink, listLinks, type LinkDetailDTO, type LinkSummaryDTO } from '@/l
 import type { StaffLookup } from './lookup';
 import { isUuid } from '@/lib/domain/ids';
 import { assertStaff } from '@/lib/staff/assert-staff';
+import { providerLinkCountsAt } from '@/lib/providers/link-counts';
 
 // The staff view reads; it never changes customer data. Each function takes the acting staff
 // member and refuses anything else, and every look-up at a customer is written to the staff
@@ -26,14 +28,20 @@ export type CustomerHitDTO = { id: string; customerNumber: string; logonId: stri
 
 const MAX_HITS = 20;
 
-/** Search by logon ID, customer number (exact or prefix) or name (kanji, kana or Latin, partial). */
+/**
+ * Search by logon ID (exact), customer number (prefix) or name (kanji, kana or Latin, any part of
+ * one name; spaces, width and hiragana/katakana ignored). Every branch is served by an index (issue
+ * 13): the logon ID's unique index, the customer number's pattern index, and for names the GIN
+ * index of each customer's characters and character pairs (migration 0016), whose candidates are
+ * then checked against the whole query with the same normalisation.
+ */
 export async function searchCustomers(db: Executor, principal: StaffPrincipal, query: string, now: Date = new Date()): Promise<CustomerHitDTO[]> {
   assertStaff(principal);
   // Control characters match no customer (and PostgreSQL's text cannot hold a NUL): drop them.
   const q = query.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 64);
   if (q.length === 0) return [];
-  const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
-  const compact = escaped.replace(/[\s　]+/g, '');
+  const numberPrefix = `${q.toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const named = (column: AnyPgColumn) => sql`strpos(renkei_search_norm(${column}), renkei_search_norm(${q})) > 0`;
   return db.transaction(async (tx) => {
     const hits = await tx
       .select({
@@ -45,14 +53,17 @@ export async function searchCustomers(db: Executor, principal: StaffPrincipal, q
         nameEn: customers.nameEn,
       })
       .from(customers)
+      // Each way of matching on its own index, each kept to the first MAX_HITS by number; one
+      // OR over the three lets the planner walk the customer-number order and filter (issue 13:
+      // a prefix late in that order read thousands of rows to find its twenty).
       .where(
-        or(
-          eq(customers.logonId, q),
-          ilike(customers.customerNumber, `${escaped}%`),
-          sql`replace(replace(${customers.nameJa}, ' ', ''), '　', '') ilike ${`%${compact}%`}`,
-          sql`replace(replace(${customers.nameKana}, ' ', ''), '　', '') ilike ${`%${compact}%`}`,
-          ilike(customers.nameEn, `%${escaped}%`),
-        ),
+        sql`${customers.id} in (
+          (select id from customers where logon_id = ${q})
+          union (select id from customers where customer_number collate "C" like ${numberPrefix} order by customer_number collate "C" limit ${MAX_HITS})
+          union (select id from customers
+                 where search_grams @> renkei_search_query_grams(${q})
+                   and (${or(named(customers.nameJa), named(customers.nameKana), named(customers.nameEn))})
+                 order by customer_number limit ${MAX_HITS}))`,
       )
       .orderBy(asc(customers.customerNumber))
       .limit(MAX_HITS);
@@ -232,9 +243,7 @@ export async function listProvidersForStaff(db: Executor, principal: StaffPrinci
 
 /** The directory rows, all of them or one provider's. */
 async function providerDirectory(db: Executor, now: Date, providerId?: string): Promise<ProviderDirectoryEntryDTO[]> {
-  // Art. 4 at read time, as effectiveStatus() does: an active link past its expiry counts as expired.
-  const effective = sql<LinkStatus>`case when ${links.status} = 'active' and ${links.expiresAt} <= ${now.toISOString()}::timestamptz then 'expired' else ${links.status}::text end`;
-  const [rows, linkRows] = await Promise.all([
+  const [rows, counts] = await Promise.all([
     db
       .select({
         id: providers.id,
@@ -251,17 +260,10 @@ async function providerDirectory(db: Executor, now: Date, providerId?: string): 
       .from(providers)
       .where(providerId ? eq(providers.id, providerId) : undefined)
       .orderBy(asc(providers.nameEn)),
-    db
-      .select({ providerId: links.providerId, status: effective, n: count() })
-      .from(links)
-      .where(providerId ? eq(links.providerId, providerId) : undefined)
-      .groupBy(sql`1`, sql`2`), // by position: the status expression carries a parameter
+    // Kept by the database as links change (issue 13), with Art. 4 applied at read time.
+    providerLinkCountsAt(db, now, providerId),
   ]);
-  return rows.map((p) => {
-    const counts: Record<LinkStatus, number> = { active: 0, expired: 0, suspended: 0, revoked: 0, terminated: 0 };
-    for (const l of linkRows) if (l.providerId === p.id) counts[l.status] += l.n;
-    return { ...p, counts };
-  });
+  return rows.map((p) => ({ ...p, counts: counts.get(p.id) ?? { active: 0, expired: 0, suspended: 0, revoked: 0, terminated: 0 } }));
 }
 
 export type ProviderDetailDTO = ProviderDirectoryEntryDTO & {

@@ -1,12 +1,13 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordStep, otpStep, touchSession } from '@/lib/auth/sign-in';
 import { totpCode } from '@/lib/auth/totp';
 import type { CustomerPrincipal, StaffPrincipal } from '@/lib/auth/types';
-import type { Database } from '@/lib/db/connect';
+import { rowsOf, type Database } from '@/lib/db/connect';
 import { customers, links, sessions, staffAccessLog, staffUsers } from '@/lib/db/schema';
 import { DEMO_STAFF, DEMO_USERS } from '@/sandbox/demo-users';
 import { openTestDatabase, onServer } from '@/test/db';
+import { foldProviderLinkCounts } from '@/lib/providers/link-counts';
 import { getCustomerForStaff, getLinkForStaff, listProvidersForStaff, listStaffLookupsForCustomer, searchCustomers } from './queries';
 
 let database: Database;
@@ -61,6 +62,18 @@ describe(`staff view (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
     expect(await countLookups(demo.customerId)).toBe(before + 7);
   });
 
+  it('finds a name by any part of it: one character, across the space, in hiragana, full-width or any case (issue 13)', async () => {
+    for (const q of ['山', '田太', '山田　太郎', 'やまだ', 'ﾔﾏﾀﾞ', 'ＹＡＭＡＤＡ', 'TaroYamada', 'taro yamada', 'aro']) {
+      const hits = await searchCustomers(database.db, staff, q);
+      expect(hits.map((h) => h.logonId), q).toContain('demo');
+    }
+    // the pairs of a query must follow one another in one name: all of 太郎山 is there, never in a row
+    for (const q of ['太郎山', 'ヤマダハナコ', 'yamadataro', '山田花子']) expect((await searchCustomers(database.db, staff, q)).map((h) => h.logonId), q).not.toContain('demo');
+    // a customer-number prefix is not a name search, and `%` / `_` are plain characters in it
+    expect((await searchCustomers(database.db, staff, '10000')).map((h) => h.logonId)).toEqual(expect.arrayContaining(['demo', 'demo2']));
+    expect(await searchCustomers(database.db, staff, '1000_01')).toEqual([]);
+  });
+
   it("gives each hit its own number of links (issue 12, defect 2: it said 0 for a customer with six)", async () => {
     const own = await database.db.select({ id: links.id }).from(links).where(eq(links.customerId, demo.customerId));
     expect(own.length).toBeGreaterThan(0);
@@ -96,6 +109,42 @@ describe(`staff view (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {
     const total = providers.reduce((n, p) => n + Object.values(p.counts).reduce((a, b) => a + b, 0), 0);
     const [row] = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from links`).then((r) => (Array.isArray(r) ? r : (r as { rows: { n: number }[] }).rows));
     expect(total).toBe(row!.n);
+  });
+
+  it('keeps the per-provider counts in step with every insert and status change, before and after folding (issue 13)', async () => {
+    const at = new Date();
+    type Ex = Parameters<typeof listProvidersForStaff>[0];
+    const live = async (ex: Ex = database.db) => {
+      const result = await ex.execute(sql`
+        select provider_id as "providerId", (case when status = 'active' and expires_at <= ${at.toISOString()}::timestamptz then 'expired' else status::text end) as status, count(*)::int as n
+        from links group by 1, 2`);
+      const byProvider = new Map<string, Record<string, number>>();
+      for (const r of rowsOf<{ providerId: string; status: string; n: number }>(result)) {
+        const c = byProvider.get(r.providerId) ?? { active: 0, expired: 0, suspended: 0, revoked: 0, terminated: 0 };
+        c[r.status] = r.n;
+        byProvider.set(r.providerId, c);
+      }
+      return byProvider;
+    };
+    const counted = async (ex: Ex = database.db) => new Map((await listProvidersForStaff(ex, staff, at)).filter((p) => Object.values(p.counts).some((n) => n > 0)).map((p) => [p.id, p.counts as Record<string, number>]));
+    expect(await counted()).toEqual(await live());
+    await database.db.transaction(async (tx) => {
+      const [link] = await tx.select({ id: links.id, providerId: links.providerId, status: links.status }).from(links).where(and(eq(links.customerId, demo.customerId), eq(links.status, 'active'))).limit(1);
+      // moved to suspended and back in two statements
+      await tx.update(links).set({ status: 'suspended' }).where(eq(links.id, link!.id));
+      expect((await counted(tx)).get(link!.providerId)).toEqual((await live(tx)).get(link!.providerId));
+      await tx.update(links).set({ status: 'active' }).where(eq(links.id, link!.id));
+      // a statement that changes nothing of the status is not counted
+      await tx.update(links).set({ version: sql`${links.version} + 1` }).where(eq(links.providerId, link!.providerId));
+      expect(await counted(tx)).toEqual(await live(tx));
+      tx.rollback();
+    }).catch((error: unknown) => {
+      if (!(error instanceof Error) || !/rollback/i.test(error.message)) throw error;
+    });
+    expect(await foldProviderLinkCounts(database.db)).toBeGreaterThanOrEqual(0);
+    expect(await counted()).toEqual(await live());
+    const [{ changes }] = rowsOf<{ changes: number }>(await database.db.execute(sql`select count(*)::int as changes from provider_link_count_changes`)) as [{ changes: number }];
+    expect(changes).toBe(0);
   });
 
   it('refuses anything but a staff principal', async () => {

@@ -127,6 +127,7 @@ export async function generateCustomers(db: Db, from: number, to: number, histor
 export const DEFERRED_INDEXES = [
   { name: 'link_history_link_idx', create: 'create index if not exists "link_history_link_idx" on "link_history" using btree ("link_id", "id")' },
   { name: 'link_history_link_at_idx', create: 'create index if not exists "link_history_link_at_idx" on "link_history" using btree ("link_id", "at" desc nulls last, "id" desc nulls last)' },
+  { name: 'customers_search_grams_idx', create: 'create index if not exists "customers_search_grams_idx" on "customers" using gin ("search_grams")' },
 ] as const;
 
 /**

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { accountTypeEnum } from './enums';
 
@@ -11,7 +12,20 @@ export const customers = pgTable('customers', {
   // Art. 2.1: only customers registered for direct banking can link.
   directBankingRegistered: boolean('direct_banking_registered').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+  // Staff search by part of a name (issue 13): every character and every pair of adjacent
+  // characters of the three names, normalised (NFKC, lower case, no spaces, hiragana as katakana)
+  // by renkei_search_grams() (migration 0016), under a GIN index. A two-character name (山田)
+  // has one pair, which a trigram index cannot serve; one character is served by its unigram.
+  searchGrams: text('search_grams')
+    .array()
+    .notNull()
+    .generatedAlwaysAs(sql`renkei_search_grams(name_ja, name_kana, name_en)`),
+}, (t) => [
+  index('customers_search_grams_idx').using('gin', t.searchGrams),
+  // A prefix of a customer number (LIKE 'S0001%'), in number order, through one index whatever the
+  // database's collation: byte order ("C") serves both.
+  index('customers_number_c_idx').using('btree', sql`${t.customerNumber} collate "C"`),
+]);
 
 export const accounts = pgTable(
   'accounts',

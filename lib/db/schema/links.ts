@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -133,3 +134,29 @@ export const linkUsageDaily = pgTable(
   },
   (t) => [primaryKey({ columns: [t.linkId, t.item, t.day] })],
 );
+
+// How many links each provider has per stored status (issue 13: the staff provider directory
+// without counting millions of links). Statement-level triggers on `links` (migration 0016) append
+// one row per provider and status to `provider_link_count_changes` in the same transaction as every
+// insert, status change and delete, whoever writes, without updating a shared row (concurrent
+// consents at one provider neither queue nor deadlock on a counter); housekeeping folds the
+// changes into `provider_link_counts`. The directory sums both and moves the active links already
+// past their expiry (read through the partial expiry index) to expired, as effectiveStatus() does.
+export const providerLinkCounts = pgTable(
+  'provider_link_counts',
+  {
+    providerId: uuid('provider_id')
+      .notNull()
+      .references(() => providers.id, { onDelete: 'cascade' }),
+    status: linkStatusEnum('status').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.providerId, t.status] })],
+);
+
+export const providerLinkCountChanges = pgTable('provider_link_count_changes', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  providerId: uuid('provider_id').notNull(),
+  status: linkStatusEnum('status').notNull(),
+  n: integer('n').notNull(),
+});
