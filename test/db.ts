@@ -38,3 +38,13 @@ export async function openTestDatabase(options: { seed?: boolean; now?: Date } =
 }
 
 export const onServer = Boolean(process.env.TEST_DATABASE_URL);
+
+/**
+ * On the PostgreSQL server, a second handle on the same database with a pool of its own — what a
+ * second instance of the app has (issue 13, races across instances). On PGlite there is one
+ * process per data folder, so the one handle stands for both.
+ */
+export async function openSecondInstance(database: Database & { url?: string }): Promise<Database> {
+  if (!database.url) return { ...database, close: async () => {} };
+  return openPostgres(database.url, { max: 10 });
+}

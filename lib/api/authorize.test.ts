@@ -7,7 +7,7 @@ import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { Database } from '@/lib/db/connect';
 import { accounts, customers, linkItems, links, maintenanceWindows, oauthRecords, providers } from '@/lib/db/schema';
 import type { PermissionItem } from '@/lib/domain/permission-items';
-import { onServer, openTestDatabase } from '@/test/db';
+import { onServer, openSecondInstance, openTestDatabase } from '@/test/db';
 
 // The provider API's check chain (lib/api/authorize.ts) against a seeded database, for the states
 // a browser cannot easily reach: expired tokens, links expired / suspended / revoked / terminated
@@ -21,6 +21,7 @@ let database: Database;
 let authorizeApiCall: typeof import('./authorize').authorizeApiCall;
 let flushAccessCounts: typeof import('./usage').flushAccessCounts;
 let recordConsent: typeof import('@/lib/consent/consent').recordConsent;
+let stopLink: typeof import('@/lib/links/commands').stopLink;
 let oauth: Provider;
 let demo2: CustomerPrincipal;
 let ordinary: string;
@@ -33,6 +34,7 @@ beforeAll(async () => {
   ({ authorizeApiCall } = await import('./authorize'));
   ({ flushAccessCounts } = await import('./usage'));
   ({ recordConsent } = await import('@/lib/consent/consent'));
+  ({ stopLink } = await import('@/lib/links/commands'));
   oauth = await (await import('@/lib/oauth/provider')).getOauthProvider(ORIGIN);
   const [customer] = await database.db.select({ id: customers.id }).from(customers).where(eq(customers.logonId, 'demo2'));
   demo2 = { kind: 'customer', customerId: customer!.id, sessionId: 'test' };
@@ -257,4 +259,46 @@ describe(`provider API checks (${onServer ? 'PostgreSQL server' : 'PGlite'})`, (
       await database.db.delete(maintenanceWindows).where(eq(maintenanceWindows.id, window!.id));
     }
   });
+
+  // Issue 13 §4: the customer stops the link while the provider is calling as fast as it can. A
+  // call may succeed if it began before the stop was committed; none that began after may.
+  it('a stop racing 1 000 provider calls: no call begun after the stop returned gets through', async () => {
+    const linked = await consent(['payees']);
+    const url = `${ORIGIN}/api/v1/payees`;
+    const second = await openSecondInstance(database);
+    let stoppedAt: number | null = null;
+    let stopping: Promise<unknown> | null = null;
+    const calls: Promise<{ began: number; status: number }>[] = [];
+    try {
+      let afterStop = 0;
+      // at least 1 000 calls, and on until 200 have begun after the stop returned (at most 3 000)
+      for (let wave = 0; (calls.length < 1_000 || stoppedAt === null || afterStop < 200) && calls.length < 3_000; wave++) {
+        const proofs = await Promise.all(Array.from({ length: 50 }, () => signProof(linked, url)));
+        for (const proof of proofs) {
+          const began = performance.now();
+          if (stoppedAt !== null) afterStop++;
+          calls.push(call(linked, ['payees'], { proof }).then((r) => ({ began, status: r.status })));
+        }
+        if (wave === 4) {
+          // the stop from the other instance (on the server: another pool)
+          stopping = stopLink(second.db, demo2, { linkId: linked.linkId }).then(() => (stoppedAt = performance.now()));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await stopping;
+      const results = await Promise.all(calls);
+      const after = results.filter((r) => r.began > stoppedAt!);
+      const before = results.filter((r) => r.began <= stoppedAt!);
+      expect(after.length).toBeGreaterThanOrEqual(200);
+      expect(after.filter((r) => r.status === 200)).toEqual([]);
+      expect(new Set(after.map((r) => r.status))).toEqual(new Set([401]));
+      // it was a race: calls before the stop got through
+      expect(before.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+      expect(results.every((r) => r.status === 200 || r.status === 401)).toBe(true);
+    } finally {
+      await stopping?.catch(() => {});
+      await Promise.allSettled(calls);
+      await second.close();
+    }
+  }, 120_000);
 });

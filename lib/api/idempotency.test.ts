@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db/connect';
-import { onServer, openTestDatabase } from '@/test/db';
+import { onServer, openSecondInstance, openTestDatabase } from '@/test/db';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, requestHash } from './idempotency';
 
 let database: Database;
@@ -19,6 +19,20 @@ describe(`idempotency keys (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () =
     expect(claims.filter((c) => c.kind === 'in_flight')).toHaveLength(11);
     await completeIdempotencyKey(database.db, 'client-a', 'key-1', 201, '{"id":"x"}');
     expect(await claimIdempotencyKey(database.db, 'client-a', 'key-1', hash)).toEqual({ kind: 'replay', status: 201, body: '{"id":"x"}' });
+  });
+
+  it(`gives one effect for one key sent to two instances at once${onServer ? ' (two pools)' : ''}: one claim runs, the rest wait or replay its response`, async () => {
+    const second = await openSecondInstance(database);
+    try {
+      const instances = [database.db, second.db];
+      const hash = requestHash('POST', '/api/v1/transfers', '{"amount":7}');
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => claimIdempotencyKey(instances[i % 2]!, 'client-a', 'key-7', hash)));
+      expect(claims.filter((c) => c.kind === 'new')).toHaveLength(1);
+      await completeIdempotencyKey(instances[claims.findIndex((c) => c.kind === 'new') % 2]!, 'client-a', 'key-7', 201, '{"id":"y"}');
+      for (const instance of instances) expect(await claimIdempotencyKey(instance, 'client-a', 'key-7', hash)).toEqual({ kind: 'replay', status: 201, body: '{"id":"y"}' });
+    } finally {
+      await second.close();
+    }
   });
 
   it('replays the stored response byte for byte (issue 12, defect 4: jsonb reordered its keys)', async () => {

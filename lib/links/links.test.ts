@@ -7,7 +7,7 @@ import { chainedConnections, credentials, customers, linkHistory, linkItems, lin
 import { DEMO_USERS } from '@/sandbox/demo-users';
 import { DomainError } from '@/lib/domain/link-rules';
 import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permission-items';
-import { openTestDatabase, onServer } from '@/test/db';
+import { openSecondInstance, openTestDatabase, onServer } from '@/test/db';
 import { requestChainedConnectionStop, setItemGranted, stopLink } from './commands';
 import { getLink, listLinks } from './queries';
 
@@ -162,11 +162,13 @@ describe(`links data layer (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () =
     expect(count?.n).toBeGreaterThan(0);
   });
 
-  it('loses no update under 50 concurrent item toggles; the history replays to the final state', async () => {
+  it(`loses no update under 50 concurrent item toggles${onServer ? ' from two instances (two pools)' : ''}; the history replays to the final state`, async () => {
     const id = await linkOf(demo2, 'ledgerly');
     const items: PermissionItem[] = ['balances', 'statements'];
     const ops = Array.from({ length: 50 }, (_, i) => ({ item: items[i % 2]!, grant: i % 3 !== 0 }));
-    const results = await Promise.allSettled(ops.map((op) => setItemGranted(database.db, demo2, { linkId: id, ...op })));
+    const second = await openSecondInstance(database);
+    const instances = [database.db, second.db];
+    const results = await Promise.allSettled(ops.map((op, i) => setItemGranted(instances[i % 2]!, demo2, { linkId: id, ...op }))).finally(() => second.close());
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     const changed = results.filter((r) => r.status === 'fulfilled' && r.value.changed).length;
 
