@@ -24,6 +24,8 @@ const launchOptions = {
 
 export default defineConfig({
   testDir: './e2e',
+  // Several instances behind a load balancer: their own run (playwright.cluster.config.ts).
+  testIgnore: ['**/cluster/**'],
   outputDir: './test-results',
   fullyParallel: false,
   workers: 1,
