@@ -232,7 +232,8 @@ test('a token the provider revoked: 401 invalid_token, and the link stops (Art. 
   const revoked = await api.get('/api/v1/accounts');
   expect(revoked.status).toBe(401);
   expectChallenge(revoked, 'invalid_token', 'invalid-token');
-  await page.goto('/');
+  // stopped: under past links (issue 14 §3)
+  await page.goto('/?view=past');
   await expect(page.getByRole('article', { name: 'デモ連携アプリB', exact: true }).locator('span[data-status]')).toHaveText('連携停止済み');
 });
 

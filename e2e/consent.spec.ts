@@ -63,7 +63,7 @@ test.describe('consent (Art. 2.1) through the authorization server', () => {
     // The provider revokes (RFC 7009): the link is stopped (Art. 5.1) and its tokens are dead.
     await revoke(session, tokens.refresh_token!);
     await expect.poll(async () => (await introspect(session, tokens.access_token)).active).toBe(false);
-    await page.reload();
+    await page.goto('/?view=past');
     await expect(card.locator('span[data-status]')).toHaveText('連携停止済み');
   });
 
@@ -76,7 +76,7 @@ test.describe('consent (Art. 2.1) through the authorization server', () => {
     const tokens = await redeemCode(session, callback);
     await expect(redeemCode(session, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect((await introspect(session, tokens.access_token)).active).toBe(false);
-    await page.goto('/');
+    await page.goto('/?view=past');
     await expect(page.getByRole('article', { name: 'デモ連携アプリ', exact: true }).locator('span[data-status]')).toHaveText('連携停止済み');
   });
 

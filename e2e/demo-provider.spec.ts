@@ -52,6 +52,6 @@ test('the demo provider links, reads its grant, refreshes and revokes', async ({
     await page.reload();
     await expect(page.locator('#notifications tr[data-event-type="link-revoked"]').first()).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 30_000 });
-  await page.goto('/');
+  await page.goto('/?view=past');
   await expect(page.getByRole('article', { name: 'デモ連携アプリ', exact: true }).locator('span[data-status]')).toHaveText('連携停止済み');
 });

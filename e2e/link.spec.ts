@@ -3,8 +3,9 @@ import { expectNoAxeViolations } from './support/axe';
 import { freshOtp } from './support/otp';
 import { DEMO, STORAGE } from './support/users';
 
-async function openLink(page: Page, providerName: string) {
-  await page.goto('/');
+/** From the dashboard: the current links, or for a link that ended the past ones (issue 14 §3). */
+async function openLink(page: Page, providerName: string, view: 'current' | 'past' = 'current') {
+  await page.goto(view === 'past' ? '/?view=past' : '/');
   await page.getByRole('link', { name: `${providerName} の詳細・変更` }).click();
   await expect(page.getByRole('heading', { level: 1, name: providerName })).toBeVisible();
 }
@@ -71,15 +72,15 @@ test.describe('as demo', () => {
   });
 
   test('link pages of every status pass axe; a stopped or ended link offers no controls', async ({ page }) => {
-    for (const name of ['ためまる貯金', 'ペイルート', 'レシートノート', 'オールドブック家計簿']) {
-      await openLink(page, name);
+    for (const [name, view] of [['ためまる貯金', 'current'], ['ペイルート', 'past'], ['レシートノート', 'past'], ['オールドブック家計簿', 'past']] as const) {
+      await openLink(page, name, view);
       await expectNoAxeViolations(page);
     }
     await expect(page.getByText('この連携は停止されています。')).toBeVisible();
     await expect(page.getByRole('switch', { name: '口座残高', exact: true })).toBeDisabled();
     await expect(page.getByRole('button', { name: '連携を停止する' })).toHaveCount(0);
     // an expired link: re-authentication through the provider, items cannot be turned back on
-    await openLink(page, 'ペイルート');
+    await openLink(page, 'ペイルート', 'past');
     await expect(page.getByText('再度ご利用になるには、ペイルート のアプリから改めて連携（再認証）してください。')).toBeVisible();
   });
 
@@ -151,9 +152,13 @@ test.describe('as demo2', () => {
     await openLink(page, 'クラウド会計レジャリー');
     await page.getByRole('button', { name: '連携を停止する' }).click();
     const dialog = page.getByRole('dialog', { name: 'クラウド会計レジャリー との連携を停止しますか？' });
-    await expect(dialog).toContainText('今後、お客さまの情報を取得できず');
-    await expect(dialog).toContainText('すでに提供した情報は');
+    // the consequences first (issue 14 §7): what stops, what the provider keeps, deletion, how to come back
+    await expect(dialog).toContainText('停止する前に、クラウド会計レジャリー にご確認ください');
+    await expect(dialog).toContainText('この操作の直後から、クラウド会計レジャリー はお客さまの情報を取得できず');
+    await expect(dialog).toContainText('削除を希望される場合は クラウド会計レジャリー に依頼してください');
     await expect(dialog).toContainText('改めて連携できます');
+    await expect(dialog.getByTestId('stop-consequences').locator('li')).toHaveCount(4);
+    await expect(dialog).toContainText('連鎖接続先（税理士ポータル）への提供も止まります');
     await dialog.getByRole('button', { name: '連携を停止する' }).click();
     await expect(page.getByTestId('action-result').filter({ hasText: 'クラウド会計レジャリー との連携を停止しました。' })).toBeVisible();
     await expect(page.getByTestId('link-status')).toContainText('連携停止済み');
@@ -161,6 +166,18 @@ test.describe('as demo2', () => {
     await expect(page.getByTestId('link-status')).toContainText('連携停止済み');
     await expect(page.getByRole('switch', { name: '口座残高', exact: true })).toBeDisabled();
     await expect(page.getByTestId('history').locator('li').first()).toContainText('連携を停止しました');
+  });
+
+  test('the stop dialog names the chained connections that stop receiving data, and Cancel changes nothing', async ({ page }) => {
+    await openLink(page, 'かけいぼプラス');
+    await page.getByRole('button', { name: '連携を停止する' }).click();
+    const dialog = page.getByRole('dialog', { name: 'かけいぼプラス との連携を停止しますか？' });
+    await expect(dialog.getByTestId('stop-consequences').locator('li')).toHaveCount(4);
+    await expect(dialog).toContainText('連鎖接続先（ポイントモール、家計相談ナビ）への提供も止まります');
+    await expectNoAxeViolations(page);
+    await dialog.getByRole('button', { name: 'キャンセル' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('link-status')).toContainText('連携中');
   });
 
   test("opening demo's link by id gets 404", async ({ page, browser }) => {

@@ -25,6 +25,7 @@ import { parseRegistration, registerProvider } from '@/lib/providers/registratio
 import demoProviderRegistration from '@/examples/demo-provider/registration.json';
 import demoProviderRegistrationB from '@/examples/demo-provider/registration-b.json';
 import { DEMO_STAFF, DEMO_USERS } from './demo-users';
+import { seedManyLinks } from './many-links';
 
 // The sandbox's demo data (SPEC §7), loaded only in sandbox mode by lib/db/seed.ts. Its links
 // come with a made-up past: their history rows are written here as fixtures, the one place
@@ -343,6 +344,10 @@ async function seedSandbox(db: Executor, now: Date): Promise<void> {
     if (l.status === 'terminated') history.push({ linkId: link.id, at: statusChangedAt, actorType: 'bank', event: 'link_terminated', detail: { reason: 6 } });
     await db.insert(linkHistory).values(history);
   }
+
+  const many = customerIds.get('demo50');
+  if (!many) throw new Error('seed: demo50 missing');
+  await seedManyLinks(db, many.id, many.accounts.get('ordinary')!, [], now);
 }
 
 /**

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { freshOtp } from '../e2e/support/otp';
-import { DEMO, OPERATOR } from '../e2e/support/users';
+import { DEMO, DEMO50, OPERATOR } from '../e2e/support/users';
 
 const baseURL = process.argv[2] ?? 'http://localhost:3000';
 const outDir = process.argv[3] ?? 'docs/screenshots';
@@ -53,12 +53,22 @@ async function main() {
     await page.screenshot({ path: path.join(outDir, `login-${name}.png`), fullPage: true });
     await signIn(page);
     await page.screenshot({ path: path.join(outDir, `dashboard-${name}.png`), fullPage: true });
+    await page.goto(`${baseURL}/?view=past`);
+    await page.screenshot({ path: path.join(outDir, `dashboard-past-${name}.png`), fullPage: true });
+    await page.goto(`${baseURL}/`);
     await page.locator('[data-testid=link-card] a').first().click();
     await page.waitForURL(/\/links\//);
     await page.screenshot({ path: path.join(outDir, `link-${name}.png`), fullPage: true });
     await page.goto(`${baseURL}/terms`);
     await page.screenshot({ path: path.join(outDir, `terms-${name}.png`), fullPage: false });
     await context.close();
+    // Fifty links, found by a part of a name (issue 14 §4).
+    const many = await browser.newContext({ viewport, locale, timezoneId: 'Asia/Tokyo', deviceScaleFactor: name === 'phone' ? 2 : 1 });
+    const manyPage = await many.newPage();
+    await signIn(manyPage, DEMO50);
+    await manyPage.goto(`${baseURL}/?q=${encodeURIComponent('さくら')}&sort=name`);
+    await manyPage.screenshot({ path: path.join(outDir, `dashboard-filter-${name}.png`), fullPage: true });
+    await many.close();
     if (name !== 'desktop-en') {
       const staffContext = await browser.newContext({ viewport, locale, timezoneId: 'Asia/Tokyo', deviceScaleFactor: name === 'phone' ? 2 : 1 });
       await staffScreens(await staffContext.newPage(), name);

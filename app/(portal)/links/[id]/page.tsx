@@ -238,7 +238,7 @@ export default async function LinkPage({ params, searchParams }: Params) {
 
       <Section id="danger" title={t('link.dangerTitle')}>
         <Card className="space-y-4 border-critical/40">
-          <StopLink linkId={link.id} version={link.version} providerName={name} stopped={final} />
+          <StopLink linkId={link.id} version={link.version} providerName={name} chainedNames={link.chainedConnections.filter((c) => !c.stopRequestedAt).map((c) => c.name)} stopped={final} />
         </Card>
       </Section>
     </div>

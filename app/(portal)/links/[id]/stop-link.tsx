@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { CloseDialogOn, Dialog, DialogButtons } from '@/components/ui/dialog';
 import { buttonClass } from '@/components/ui/button';
 import { ActionResult } from './action-result';
@@ -9,8 +9,9 @@ import type { ActionState } from '@/lib/actions/state';
 import { stopLinkAction } from './actions';
 
 /** Art. 5.1 "Stop this link", behind a dialog that states the consequences. */
-export function StopLink({ linkId, version, providerName, stopped }: { linkId: string; version: number; providerName: string; stopped: boolean }) {
+export function StopLink({ linkId, version, providerName, chainedNames, stopped }: { linkId: string; version: number; providerName: string; chainedNames: string[]; stopped: boolean }) {
   const t = useTranslations();
+  const locale = useLocale();
   const [state, action] = useActionState<ActionState, FormData>(stopLinkAction, { status: 'idle' });
   // Rendered in both states so the result message survives the page's refresh after the stop.
   if (stopped) {
@@ -36,9 +37,12 @@ export function StopLink({ linkId, version, providerName, stopped }: { linkId: s
           <CloseDialogOn signal={state.status === 'success' ? state.at : 0} />
           <input type="hidden" name="linkId" value={linkId} />
           <input type="hidden" name="version" value={version} />
-          <ul className="list-disc space-y-2 pl-5">
+          {/* The consequences, before the customer decides (issue 14 §7, in the spirit of the CDR's). */}
+          <p className="font-semibold">{t('dialogs.stopLead', { provider: providerName })}</p>
+          <ul className="list-disc space-y-2 pl-5" data-testid="stop-consequences">
             <li>{t('dialogs.stopConsequences1', { provider: providerName })}</li>
             <li>{t('dialogs.stopConsequences2', { provider: providerName })}</li>
+            {chainedNames.length > 0 ? <li>{t('dialogs.stopConsequencesChained', { provider: providerName, names: new Intl.ListFormat(locale, { type: 'conjunction' }).format(chainedNames) })}</li> : null}
             <li>{t('dialogs.stopConsequences3', { provider: providerName })}</li>
           </ul>
           {state.status === 'error' ? <ActionResult state={state} /> : null}
