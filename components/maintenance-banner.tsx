@@ -12,7 +12,7 @@ export async function MaintenanceBanner() {
   const format = await getFormatter();
   const locale = await getLocale();
   return (
-    <div className="border-b border-warning/30 bg-warning-soft text-warning">
+    <div className="border-b border-warning/30 bg-warning-soft text-warning print:hidden">
       <ul className="mx-auto max-w-5xl space-y-1 px-4 py-2 text-sm sm:px-6">
         {windows.map((w) => {
           const inForce = w.startsAt.getTime() <= now.getTime();

@@ -9,7 +9,7 @@ export async function SiteFooter() {
   const [t, format, overview] = await Promise.all([getTranslations('footer'), getFormatter(), getDb().then((db) => getTermsOverview(db))]);
   const inForce = overview.inForce;
   return (
-    <footer className="mt-16 border-t border-line bg-surface">
+    <footer className="mt-16 border-t border-line bg-surface print:hidden">
       <div className="mx-auto flex max-w-5xl flex-col gap-2 px-4 py-6 text-sm text-ink-muted sm:flex-row sm:items-center sm:justify-between sm:px-6">
         <div className="space-y-1">
           {inForce ? (

@@ -10,7 +10,7 @@ export async function SiteHeader({ customerName, staff }: { customerName?: strin
   const t = await getTranslations();
   const signedIn = Boolean(customerName ?? staff);
   return (
-    <header className="border-b border-line bg-surface">
+    <header className="border-b border-line bg-surface print:hidden">
       {/* Rows of fixed height at every width: nothing wraps when the web font arrives (no layout shift). */}
       <div className="mx-auto flex max-w-5xl items-center justify-between gap-x-2 px-4 py-2 sm:gap-x-4 sm:px-6">
         <Link href={staff ? '/staff' : '/'} className="flex min-h-11 min-w-0 items-center gap-2 font-bold text-primary">
@@ -40,6 +40,11 @@ export async function SiteHeader({ customerName, staff }: { customerName?: strin
             <li>
               <Link href="/" className="inline-flex min-h-11 items-center border-b-2 border-transparent px-2 hover:border-primary">
                 {t('nav.dashboard')}
+              </Link>
+            </li>
+            <li>
+              <Link href="/receipts" className="inline-flex min-h-11 items-center border-b-2 border-transparent px-2 whitespace-nowrap hover:border-primary">
+                {t('nav.receipts')}
               </Link>
             </li>
             <li>

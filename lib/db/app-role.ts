@@ -9,7 +9,7 @@
  * The grant set is applied by the migrating connection (the owner) after every migration run, so a
  * table added by a later migration gets its grants in the same start-up (lib/db/connect.ts).
  */
-export const APPEND_ONLY_TABLES = ['link_history', 'staff_access_log', 'operations_log'] as const;
+export const APPEND_ONLY_TABLES = ['link_history', 'receipts', 'staff_access_log', 'operations_log'] as const;
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 

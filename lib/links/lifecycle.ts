@@ -8,13 +8,15 @@ import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permissio
 import { enqueueProviderEvent, type ProviderEventType } from '@/lib/events/outbox';
 import { revokeGrantRecords, setGrantScope } from '@/lib/oauth/adapter';
 import { scopeFromItems } from '@/lib/oauth/scopes';
+import { isReceiptEvent, writeReceipt } from '@/lib/receipts/write';
 
 // The one place a link changes (SPEC §4). Every transition — consent and renewal, an item granted
 // or revoked, a stop by the customer or the provider, expiry (Art. 4), the bank's suspension,
 // resumption, lifted hold and termination (Art. 5.2), a chained-connection stop request, an
 // instruction recorded — runs here, inside the caller's transaction, on a row locked FOR UPDATE:
 // the domain says whether it may happen (`transitionBlocker`), then the status, the version, the
-// OAuth grant, ONE typed history event and the provider's notification change together.
+// OAuth grant, ONE typed history event (with the customer's receipt, where the change is one) and
+// the provider's notification change together.
 // Nothing else inserts into link_history or sets links.status (docs/architecture.md).
 
 /** Who made the change, as the history records it. */
@@ -233,8 +235,13 @@ async function writeLink(tx: Executor, linkId: string, set: Partial<typeof links
   return row.version;
 }
 
+/** The history row of a change, and its receipt when it is one the customer gets (issue 14 §2). */
 async function writeHistory(tx: Executor, linkId: string, actor: LinkActor, event: LinkEvent, item: PermissionItem | null, detail: Record<string, unknown>, now: Date) {
-  await tx.insert(linkHistory).values({ linkId, at: now, actorType: actor.type, actorId: actor.type === 'system' ? null : actor.id, event, item, detail });
+  const [row] = await tx
+    .insert(linkHistory)
+    .values({ linkId, at: now, actorType: actor.type, actorId: actor.type === 'system' ? null : actor.id, event, item, detail })
+    .returning({ id: linkHistory.id });
+  if (isReceiptEvent(event)) await writeReceipt(tx, { linkId, historyId: row!.id, event, actorType: actor.type, item, detail, now });
 }
 
 /**

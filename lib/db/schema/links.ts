@@ -160,3 +160,30 @@ export const providerLinkCountChanges = pgTable('provider_link_count_changes', {
   status: linkStatusEnum('status').notNull(),
   n: integer('n').notNull(),
 });
+
+// Receipts (控え, issue 14 §2): the customer's own copy of each change that establishes, amends or
+// ends what a provider may do — consent and renewal, an item granted or revoked, a stop by the
+// customer or the provider, expiry, the bank's suspension, resumption and termination. Written by
+// the lifecycle (lib/links/lifecycle.ts) in the same transaction as the change and its history
+// row, with what was in force after it, so a receipt reads the same however the link changes
+// later. Append-only (migration 0017), like the history it acknowledges.
+export const receipts = pgTable(
+  'receipts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // The receipt number the customer quotes (R + zero-padded sequence).
+    seq: bigserial('seq', { mode: 'number' }).notNull().unique(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    linkId: uuid('link_id')
+      .notNull()
+      .references(() => links.id, { onDelete: 'cascade' }),
+    historyId: bigint('history_id', { mode: 'number' }).notNull(),
+    event: text('event').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorType: actorTypeEnum('actor_type').notNull(),
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('receipts_customer_idx').on(t.customerId, t.seq.desc()), index('receipts_link_idx').on(t.linkId, t.seq.desc())],
+);

@@ -4,6 +4,8 @@ import { notFound } from 'next/navigation';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { ProviderMark } from '@/components/provider-mark';
 import { LinkHistory } from '@/components/link-history';
+import { receiptTitle } from '@/components/receipt-text';
+import { listReceipts } from '@/lib/receipts/queries';
 import { StatusBadge } from '@/components/status-badge';
 import { UsageChart } from '@/components/usage-chart';
 import { Alert } from '@/components/ui/alert';
@@ -33,8 +35,10 @@ export default async function LinkPage({ params, searchParams }: Params) {
   const principal = await requireCustomer(`/links/${id}`);
   const now = new Date();
   const cursor = (await searchParams).history;
-  const link = await getLink(await getDb(), principal, id, now, { historyBefore: typeof cursor === 'string' ? cursor : null });
+  const db = await getDb();
+  const link = await getLink(db, principal, id, now, { historyBefore: typeof cursor === 'string' ? cursor : null });
   if (!link) notFound();
+  const linkReceipts = await listReceipts(db, principal, { linkId: link.id, limit: 5 });
 
   const [t, format, locale] = await Promise.all([getTranslations(), getFormatter(), getLocale()]);
   const name = locale === 'en' ? link.provider.nameEn : link.provider.nameJa;
@@ -234,6 +238,32 @@ export default async function LinkPage({ params, searchParams }: Params) {
 
       <Section id="history" title={t('link.historyTitle')}>
         <LinkHistory history={link.history} next={link.historyNext} older={link.historyOlder} basePath={`/links/${link.id}`} />
+      </Section>
+
+      <Section id="receipts" title={t('receipts.linkSection')}>
+        <Card className="space-y-3">
+          {linkReceipts.receipts.length === 0 ? (
+            <p className="text-ink-muted">{t('receipts.emptyBody')}</p>
+          ) : (
+            <ul className="space-y-2" data-testid="link-receipts">
+              {linkReceipts.receipts.map((r) => (
+                <li key={r.id} className="flex flex-wrap items-baseline gap-x-3">
+                  <Link href={`/receipts/${r.id}`} className="font-semibold text-primary underline underline-offset-4">
+                    {receiptTitle(t as unknown as Parameters<typeof receiptTitle>[0], r)}
+                  </Link>
+                  <span className="tabular text-sm text-ink-muted">
+                    {dateTime(r.at)}・{r.number}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {linkReceipts.next ? (
+            <Link href={`/receipts?link=${link.id}`} className="inline-flex min-h-11 items-center font-semibold text-primary underline underline-offset-4">
+              {t('receipts.linkSectionAll')}
+            </Link>
+          ) : null}
+        </Card>
       </Section>
 
       <Section id="danger" title={t('link.dangerTitle')}>
