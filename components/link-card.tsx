@@ -13,6 +13,7 @@ export async function LinkCard({ link, now, href }: { link: LinkSummaryDTO; now:
   const name = locale === 'en' ? link.provider.nameEn : link.provider.nameJa;
   const legalName = locale === 'en' ? link.provider.legalNameEn : link.provider.legalNameJa;
   const granted = link.items.filter((i) => i.granted).map((i) => i.item);
+  const purpose = (locale === 'en' && link.provider.purposeEn) || link.provider.purposeJa;
   const inForce = link.displayStatus === 'active' || link.displayStatus === 'expiring_soon';
   const titleId = `link-${link.id}-title`;
   return (
@@ -26,6 +27,12 @@ export async function LinkCard({ link, now, href }: { link: LinkSummaryDTO; now:
           <p className="text-sm text-ink-muted">
             {legalName}・{t('dashboard.registration', { number: link.provider.registrationNumber })}
           </p>
+          {purpose ? (
+            <p className="mt-1 line-clamp-2 text-sm" data-testid="link-card-purpose">
+              <span className="font-semibold text-ink-muted">{t('link.purpose')}：</span>
+              <span lang={locale === 'en' && !link.provider.purposeEn ? 'ja' : undefined}>{purpose}</span>
+            </p>
+          ) : null}
         </div>
         <div className="basis-full sm:basis-auto">
           <StatusBadge status={link.displayStatus} label={t(`status.${link.displayStatus}`)} />

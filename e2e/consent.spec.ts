@@ -28,6 +28,15 @@ test.describe('consent (Art. 2.1) through the authorization server', () => {
     await expect(page).toHaveURL(/\/consent\//);
     await expect(page.getByRole('heading', { level: 1, name: 'デモ連携アプリが次のことを求めています' })).toBeVisible();
     await expect(page.getByTestId('consent-provider')).toContainText('電子決済等代行業者として登録されています');
+    // the purpose of use, from its registration, above the items (issue 14 §1)
+    await expect(page.getByTestId('consent-purpose')).toContainText('デモ連携アプリ の利用目的');
+    await expect(page.getByTestId('consent-purpose')).toContainText('家計の見える化のため、口座残高と取引明細を取得して家計簿に表示します。');
+    const purposeAbove = await page.evaluate(() => {
+      const purpose = document.querySelector('[data-testid=consent-purpose]');
+      const firstItem = document.querySelector('input[type=checkbox]');
+      return Boolean(purpose && firstItem && purpose.compareDocumentPosition(firstItem) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+    expect(purposeAbove).toBe(true);
     await expect(page.getByText('デモ分析サービス')).toBeVisible();
     await expect(page.getByText('認証情報は、お客さまの責任で厳重に管理')).toBeVisible();
     await expectNoAxeViolations(page);

@@ -14,7 +14,10 @@ test.describe('as demo', () => {
   test.use({ storageState: STORAGE.demo });
 
   test('revoking an item asks first, takes effect, survives a reload and shows in the history', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('article', { name: 'かけいぼプラス', exact: true }).getByTestId('link-card-purpose')).toContainText('利用目的：家計簿アプリで口座残高と取引明細を自動で記帳し');
     await openLink(page, 'かけいぼプラス');
+    await expect(page.getByTestId('link-purpose')).toContainText('家計簿アプリで口座残高と取引明細を自動で記帳し、毎月の支出の分析に使います。');
     await expectNoAxeViolations(page);
     const statements = page.getByRole('switch', { name: 'お取引明細', exact: true });
     await expect(statements).toHaveAttribute('aria-checked', 'true');
@@ -81,6 +84,8 @@ test.describe('as demo', () => {
     await expect(page.getByRole('button', { name: '連携を停止する' })).toHaveCount(0);
     // an expired link: re-authentication through the provider, items cannot be turned back on
     await openLink(page, 'ペイルート', 'past');
+    // where the provider registered initiate_login_uri, one step back to it (issue 14 §6)
+    await expect(page.getByTestId('relink').getByRole('link', { name: 'ペイルート で改めて連携する' })).toHaveAttribute('href', 'https://payroute.example/link');
     await expect(page.getByText('再度ご利用になるには、ペイルート のアプリから改めて連携（再認証）してください。')).toBeVisible();
   });
 

@@ -50,6 +50,8 @@ export async function seedManyLinks(db: Executor, customerId: string, ordinaryAc
         legalNameJa: `株式会社${prefix[0]}フィンテック${n}`,
         legalNameEn: `${prefix[1]} Fintech ${n} K.K.`,
         registrationNumber: `関東財務局長（電代）第${100 + n}号`,
+        purposeJa: `${kind.ja}サービスの提供（サンドボックスの架空の事業者）`,
+        purposeEn: `Providing the ${kind.en} service (a made-up sandbox provider)`,
         permittedItems: kind.items,
         inactivityDays: 90,
         status: 'active',

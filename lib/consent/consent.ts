@@ -18,6 +18,9 @@ export type ConsentContextDTO = {
     legalNameJa: string;
     legalNameEn: string;
     registrationNumber: string;
+    /** 利用目的 (issue 14 §1), shown above the items. */
+    purposeJa: string;
+    purposeEn: string;
     inactivityDays: number;
   };
   /** Art. 3.1: what the provider asked for AND is registered as needing. */
@@ -48,6 +51,8 @@ export async function getConsentContext(
       legalNameJa: providers.legalNameJa,
       legalNameEn: providers.legalNameEn,
       registrationNumber: providers.registrationNumber,
+      purposeJa: providers.purposeJa,
+      purposeEn: providers.purposeEn,
       inactivityDays: providers.inactivityDays,
       permittedItems: providers.permittedItems,
       status: providers.status,

@@ -26,6 +26,11 @@ export type ProviderDTO = {
   legalNameJa: string;
   legalNameEn: string;
   registrationNumber: string;
+  /** 利用目的 in the provider's words (issue 14 §1); '' for a provider registered before it was asked. */
+  purposeJa: string;
+  purposeEn: string;
+  /** Where the customer links again at the provider (OIDC `initiate_login_uri`), when registered. */
+  initiateLoginUri: string | null;
   permittedItems: PermissionItem[];
   inactivityDays: number;
 };
@@ -124,6 +129,9 @@ const linkColumns = {
     legalNameJa: providers.legalNameJa,
     legalNameEn: providers.legalNameEn,
     registrationNumber: providers.registrationNumber,
+    purposeJa: providers.purposeJa,
+    purposeEn: providers.purposeEn,
+    initiateLoginUri: providers.initiateLoginUri,
     permittedItems: providers.permittedItems,
     inactivityDays: providers.inactivityDays,
   },

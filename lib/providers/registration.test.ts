@@ -24,6 +24,27 @@ describe('provider registration (SPEC §7)', () => {
     expect(() => parseRegistration(other, true)).toThrow(/fragment/);
   });
 
+  it('requires the purpose of use (利用目的) in Japanese, and says so; English is optional (issue 14 §1)', () => {
+    const missing = clone();
+    delete missing.renkei.purpose_ja;
+    expect(() => parseRegistration(missing, true)).toThrow(/renkei\.purpose_ja: purpose_ja \(利用目的, the purpose of use in Japanese\) is required/);
+    const blank = clone();
+    blank.renkei.purpose_ja = '   ';
+    expect(() => parseRegistration(blank, true)).toThrow(/renkei\.purpose_ja: purpose_ja \(利用目的\) must not be empty/);
+    const jaOnly = clone();
+    delete jaOnly.renkei.purpose_en;
+    expect(parseRegistration(jaOnly, true).renkei.purpose_ja).toMatch(/家計/);
+  });
+
+  it('takes initiate_login_uri (where a customer links again at the provider) under the redirect URIs’ rule', () => {
+    const other = clone() as ReturnType<typeof clone> & { initiate_login_uri?: string };
+    expect(parseRegistration(other, true).initiate_login_uri).toBe('http://localhost:4000/');
+    other.initiate_login_uri = 'http://provider.example/start';
+    expect(() => parseRegistration(other, true)).toThrow(/initiate_login_uri must be https/);
+    other.initiate_login_uri = 'javascript:alert(1)';
+    expect(() => parseRegistration(other, true)).toThrow(RegistrationError);
+  });
+
   it('holds the events endpoint to the same rule: https, or localhost in sandbox only', () => {
     const other = clone();
     other.renkei.events_endpoint = 'http://example.com/events';
@@ -31,6 +52,7 @@ describe('provider registration (SPEC §7)', () => {
     other.renkei.events_endpoint = 'http://localhost:4000/events';
     expect(parseRegistration(other, true).renkei.events_endpoint).toBe('http://localhost:4000/events');
     other.redirect_uris = ['https://example.com/cb'];
+    delete (other as Record<string, unknown>).initiate_login_uri; // the demo's is http://localhost
     expect(() => parseRegistration(other, false)).toThrow(/events endpoint/);
     other.renkei.events_endpoint = 'https://provider.example/events';
     expect(parseRegistration(other, false).renkei.events_endpoint).toBe('https://provider.example/events');

@@ -35,6 +35,7 @@ export function registrationSchema(sandbox: boolean) {
     response_types: z.array(z.literal('code')).optional(),
     dpop_bound_access_tokens: z.literal(true).optional(),
     jwks: z.object({ keys: z.array(jwk).min(1) }),
+    initiate_login_uri: redirectUri(sandbox, 'initiate_login_uri').optional(),
     renkei: z.object({
       client_id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/).optional(),
       name_ja: z.string().min(1).max(100),
@@ -42,6 +43,9 @@ export function registrationSchema(sandbox: boolean) {
       legal_name_ja: z.string().min(1).max(200).optional(),
       legal_name_en: z.string().min(1).max(200).optional(),
       registration_number: z.string().min(1).max(100),
+      // 利用目的: what the customer's data is for, as the customer will read it (issue 14 §1).
+      purpose_ja: z.string({ error: 'purpose_ja (利用目的, the purpose of use in Japanese) is required' }).trim().min(1, 'purpose_ja (利用目的) must not be empty').max(400),
+      purpose_en: z.string().trim().min(1).max(400).optional(),
       permitted_items: z.array(item).min(1),
       inactivity_days: z.number().int().min(1).max(365).default(90),
       chained_connections: z
@@ -121,7 +125,8 @@ function signingAlg(r: ProviderRegistration, issues: string[]): SigningAlg | und
 
 /** Registers a provider and its chained connections; returns its client_id. */
 export async function registerProvider(db: Executor, registration: ProviderRegistration, now: Date = new Date()): Promise<string> {
-  const { renkei, ...metadata } = registration;
+  // initiate_login_uri is the bank's to show (the link page's "link again"), not the authorization server's.
+  const { renkei, initiate_login_uri: initiateLoginUri, ...metadata } = registration;
   const clientId = renkei.client_id ?? `prv-${randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
   const [row] = await db
     .insert(providers)
@@ -132,6 +137,9 @@ export async function registerProvider(db: Executor, registration: ProviderRegis
       legalNameJa: renkei.legal_name_ja ?? renkei.name_ja,
       legalNameEn: renkei.legal_name_en ?? renkei.name_en ?? registration.client_name,
       registrationNumber: renkei.registration_number,
+      purposeJa: renkei.purpose_ja,
+      purposeEn: renkei.purpose_en ?? '',
+      initiateLoginUri: initiateLoginUri ?? null,
       permittedItems: renkei.permitted_items,
       inactivityDays: renkei.inactivity_days,
       clientMetadata: {

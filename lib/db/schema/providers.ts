@@ -11,6 +11,13 @@ export const providers = pgTable('providers', {
   legalNameEn: text('legal_name_en').notNull(),
   // 電子決済等代行業者 registration, e.g. 関東財務局長（電代）第12号.
   registrationNumber: text('registration_number').notNull(),
+  // 利用目的 (issue 14 §1; EU FiDA Art. 8): what the provider uses the customer's data for, in its
+  // own words, shown on the consent screen, the dashboard and the link. Required at registration.
+  purposeJa: text('purpose_ja').notNull().default(''),
+  purposeEn: text('purpose_en').notNull().default(''),
+  // OpenID Connect / RFC 7591 `initiate_login_uri`: where a customer starts linking again at the
+  // provider (issue 14 §6: an expired or stopped link comes back only through the provider).
+  initiateLoginUri: text('initiate_login_uri'),
   // Art. 3.1: only items the provider is registered as needing.
   permittedItems: permissionItemEnum('permitted_items').array().notNull(),
   // Art. 4: inactivity period after which a link expires.

@@ -51,6 +51,7 @@ export default async function ConsentPage({ params }: Params) {
   }
 
   const legalName = locale === 'en' ? context.provider.legalNameEn : context.provider.legalNameJa;
+  const purpose = (locale === 'en' && context.provider.purposeEn) || context.provider.purposeJa;
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <StepIndicator label={t('consent.steps')} steps={[t('consent.stepLogin'), t('consent.stepOtp'), t('consent.stepConsent')]} current={2} />
@@ -69,6 +70,15 @@ export default async function ConsentPage({ params }: Params) {
         <h1 className="text-2xl font-bold leading-snug">{t('consent.asks', { provider: name })}</h1>
         <p className="text-ink-muted">{t('consent.lead')}</p>
       </div>
+      {purpose ? (
+        // 利用目的, before the items the customer chooses (issue 14 §1; EU FiDA Art. 8).
+        <section aria-labelledby="consent-purpose-title" className="space-y-1 rounded-[var(--radius-card)] border border-line bg-surface p-4 sm:p-5" data-testid="consent-purpose">
+          <h2 id="consent-purpose-title" className="font-bold">
+            {t('consent.purpose', { provider: name })}
+          </h2>
+          <p lang={locale === 'en' && !context.provider.purposeEn ? 'ja' : undefined}>{purpose}</p>
+        </section>
+      ) : null}
       {context.existingLinkStatus && context.existingLinkStatus !== 'revoked' ? <Alert tone="info">{t('consent.renewNotice')}</Alert> : null}
       {context.notPermittedItems.length > 0 ? <Alert tone="warning">{t('consent.notPermitted', { items: list(context.notPermittedItems) })}</Alert> : null}
       <ConsentForm approve={approveAction.bind(null, uid)} deny={denyAction.bind(null, uid)} items={context.offeredItems} accounts={context.accounts}>

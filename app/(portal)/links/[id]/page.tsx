@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { buttonClass } from '@/components/ui/button';
 import { notFound } from 'next/navigation';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { ProviderMark } from '@/components/provider-mark';
@@ -48,6 +49,11 @@ export default async function LinkPage({ params, searchParams }: Params) {
   const date = (d: Date) => format.dateTime(d, 'date');
   const dateTime = (d: Date) => format.dateTime(d, 'dateTime');
   const sharedNow = new Set(link.items.filter((i) => i.granted).map((i) => i.item));
+  // 利用目的 in the reader's language, or the provider's Japanese when it gave no English (issue 14 §1).
+  const purpose = (locale === 'en' && link.provider.purposeEn) || link.provider.purposeJa;
+  const purposeLang = locale === 'en' && !link.provider.purposeEn ? 'ja' : undefined;
+  // Coming back: an expired link, or one the customer or provider stopped and the bank does not hold.
+  const relink = link.displayStatus === 'expired' || (link.status === 'revoked' && !link.heldByBank);
 
   function blockerFor(item: PermissionItem, granted: boolean): string | null {
     const code = granted
@@ -83,8 +89,25 @@ export default async function LinkPage({ params, searchParams }: Params) {
           <Alert tone={link.displayStatus === 'suspended' ? 'critical' : 'info'}>{t(`suspension.${suspensionReasonKey(link.suspensionReason)}`)}</Alert>
         ) : null}
         {link.displayStatus === 'expired' ? <Alert tone="warning">{t('dashboard.reauthHint', { provider: name })}</Alert> : null}
+        {relink && (link.provider.initiateLoginUri || link.status === 'revoked') ? (
+          // Art. 2.1 / Art. 4: an expired or stopped link comes back only through the provider (issue 14 §6).
+          <div className="flex flex-wrap items-center gap-3" data-testid="relink">
+            {link.provider.initiateLoginUri ? (
+              <a href={link.provider.initiateLoginUri} rel="noopener noreferrer" className={buttonClass('primary')}>
+                {t('link.relink', { provider: name })}
+              </a>
+            ) : null}
+            <p className="text-sm text-ink-muted">{t(link.provider.initiateLoginUri ? 'link.relinkLead' : 'link.relinkHow', { provider: name })}</p>
+          </div>
+        ) : null}
         {link.displayStatus === 'expiring_soon' ? (
           <Alert tone="warning">{t('dashboard.expiresValue', { date: date(link.expiresAt), days: daysUntil(link.expiresAt, now) })}</Alert>
+        ) : null}
+        {purpose ? (
+          <div className="space-y-1 border-t border-line pt-4" data-testid="link-purpose">
+            <h2 className="text-sm font-semibold text-ink-muted">{t('link.purpose')}</h2>
+            <p lang={purposeLang}>{purpose}</p>
+          </div>
         ) : null}
         <dl className="grid gap-x-6 gap-y-2 border-t border-line pt-4 text-sm sm:grid-cols-3">
           <div>
