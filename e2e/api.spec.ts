@@ -103,6 +103,13 @@ test('reads accounts, balances and payees with a DPoP-bound token; the customer 
       return (await total.count()) === 0 ? 0 : Number(await total.getAttribute('data-total'));
     }, { timeout: 30_000, intervals: [2_000] })
     .toBe(4); // accounts, balance, payees ×2
+  // what was shared, when: the same calls per item and day, as a table (issue 14 §5)
+  const byItem = page.getByTestId('usage-by-item');
+  await byItem.locator('summary').click();
+  const table = byItem.getByRole('table');
+  await expect(table.getByRole('columnheader', { name: '登録済の振込先' })).toBeVisible();
+  await expect(table.getByRole('row')).toHaveCount(2); // the header and today
+  await expect(table.getByRole('row').nth(1).getByRole('cell').last()).toHaveText('4');
   await expectNoAxeViolations(page);
   // statements were declined: the chained connection that would receive them receives nothing now
   await expect(page.locator('section[aria-labelledby="chained-title"]')).toContainText('デモ分析サービス');

@@ -374,6 +374,13 @@ test('a disclosure (Art. 7) and a published terms version reach the customer', a
   await expect(disclosures).toContainText('かけいぼプラス に情報を開示しました');
   await expect(disclosures).toContainText('口座残高と直近30日の取引明細');
   await expect(disclosures).toContainText('セキュリティ上の事故の調査のため');
+  // and on that provider's link itself (issue 14 §5), not on another's
+  await customer.page.getByRole('link', { name: 'かけいぼプラス の詳細・変更' }).click();
+  await expect(customer.page.getByTestId('link-disclosures')).toContainText('口座残高と直近30日の取引明細');
+  await expect(customer.page.getByRole('heading', { name: '当行から かけいぼプラス への情報の開示（規定第7条）' })).toBeVisible();
+  await customer.page.goto('/');
+  await customer.page.getByRole('link', { name: 'クラウド会計レジャリー の詳細・変更' }).click();
+  await expect(customer.page.getByTestId('link-disclosures')).toHaveCount(0);
   await customer.page.goto('/terms');
   await expect(customer.page.getByTestId('terms-in-force')).toContainText('（2020年8月21日改定）');
   await expect(customer.page.getByRole('row', { name: /2099年4月1日.*適用予定/ })).toBeVisible();

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import type { Db, Executor } from '@/lib/db/connect';
 import { linkUsageDaily } from '@/lib/db/schema';
 import type { PermissionItem } from '@/lib/domain/permission-items';
@@ -69,6 +69,21 @@ export async function flushAccessCounts(db: Db): Promise<void> {
 }
 
 export type DailyUsage = { day: string; count: number };
+export type ItemDayUsage = { day: string; item: PermissionItem; count: number };
+
+/**
+ * What was shared, when (issue 14 §5; the CDR's "what was disclosed, when and to whom"): each day's
+ * calls per item over the last `days` days, only days and items with calls, newest day first.
+ */
+export async function usageByItem(db: Executor, linkId: string, now: Date, days = 90): Promise<ItemDayUsage[]> {
+  const start = new Date(now.getTime() - (days - 1) * 86_400_000);
+  const rows = await db
+    .select({ day: linkUsageDaily.day, item: linkUsageDaily.item, count: linkUsageDaily.count })
+    .from(linkUsageDaily)
+    .where(and(eq(linkUsageDaily.linkId, linkId), gte(linkUsageDaily.day, tokyoDay(start))))
+    .orderBy(desc(linkUsageDaily.day), asc(linkUsageDaily.item));
+  return rows.filter((r) => r.count > 0).map((r) => ({ day: r.day, item: r.item, count: Number(r.count) }));
+}
 
 /** The last `days` days of access counts of one link (all items), oldest first, zero-filled. */
 export async function dailyUsage(db: Executor, linkId: string, now: Date, days = 90): Promise<DailyUsage[]> {

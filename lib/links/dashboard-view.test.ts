@@ -12,6 +12,7 @@ function link(id: string, nameJa: string, nameEn: string, status: LinkStatus, op
   const statusChangedAt = new Date(NOW.getTime() - (options.endedDaysAgo ?? 400) * DAY);
   return {
     id,
+    providerId: `provider-${id}`,
     provider: { nameJa, nameEn, legalNameJa: `株式会社${nameJa}`, legalNameEn: `${nameEn} Inc.`, registrationNumber: '第1号', purposeJa: '', purposeEn: '', initiateLoginUri: null, permittedItems: [], inactivityDays: 90 },
     status,
     displayStatus: displayStatus({ status, expiresAt }, NOW),

@@ -16,7 +16,7 @@ import {
 import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
 import { displayStatus, hasBankHold, type DisplayStatus, type LinkStatus } from '@/lib/domain/link-status';
 import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permission-items';
-import { dailyUsage, type DailyUsage } from '@/lib/api/usage';
+import { dailyUsage, usageByItem, type DailyUsage, type ItemDayUsage } from '@/lib/api/usage';
 import { isUuid } from '@/lib/domain/ids';
 
 // DTOs: explicit columns only; never whole rows (STYLE: data layer returns DTOs).
@@ -57,6 +57,7 @@ export type LinkItemDTO = {
 
 export type LinkSummaryDTO = {
   id: string;
+  providerId: string;
   provider: ProviderDTO;
   status: LinkStatus;
   displayStatus: DisplayStatus;
@@ -85,6 +86,8 @@ export type LinkDetailDTO = LinkSummaryDTO & {
   version: number;
   /** Access counts of the last 90 days (Asia/Tokyo days), oldest first. */
   usage: DailyUsage[];
+  /** The same days per item, only days with calls, newest first (what was shared, when). */
+  usageByItem: ItemDayUsage[];
   terms: { id: string; revisedOn: string; effectiveFrom: Date };
   accounts: LinkAccountDTO[];
   /** One page of the history, newest first (HISTORY_PAGE entries). */
@@ -200,6 +203,7 @@ function assemble(
     }));
   return {
     id: row.id,
+    providerId: row.providerId,
     provider: row.provider,
     status: row.status,
     displayStatus: displayStatus(row, now),
@@ -254,7 +258,7 @@ export async function getLink(
   const [row] = await selectLinks(db, principal, linkId);
   if (!row) return null;
   const before = parseHistoryCursor(options.historyBefore);
-  const [loaded, terms, accountRows, history, usage] = await Promise.all([
+  const [loaded, terms, accountRows, history, usage, itemUsage] = await Promise.all([
     loadItemsAndConnections(db, [row]),
     db
       .select({ id: termsVersions.id, revisedOn: termsVersions.revisedOn, effectiveFrom: termsVersions.effectiveFrom })
@@ -288,6 +292,7 @@ export async function getLink(
       .orderBy(desc(linkHistory.at), desc(linkHistory.id))
       .limit(HISTORY_PAGE + 1),
     dailyUsage(db, row.id, now),
+    usageByItem(db, row.id, now),
   ]);
   const page = history.slice(0, HISTORY_PAGE).map(({ micros: _micros, ...entry }) => entry);
   const last = history[HISTORY_PAGE - 1];
@@ -297,6 +302,7 @@ export async function getLink(
     ...assemble(row, loaded, now),
     version: row.version,
     usage,
+    usageByItem: itemUsage,
     terms: termsRow,
     accounts: accountRows.map(({ accountNumber, ...a }) => ({ ...a, maskedNumber: maskAccountNumber(accountNumber) })),
     history: page,

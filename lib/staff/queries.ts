@@ -97,6 +97,7 @@ export type StaffCustomerDTO = {
 
 export type DisclosureDTO = {
   id: string;
+  providerId: string;
   providerNameJa: string;
   providerNameEn: string;
   information: string;
@@ -175,6 +176,7 @@ async function listDisclosuresOf(db: Executor, customerId: string): Promise<Disc
   return db
     .select({
       id: disclosures.id,
+      providerId: disclosures.providerId,
       providerNameJa: providers.nameJa,
       providerNameEn: providers.nameEn,
       information: disclosures.information,

@@ -9,6 +9,8 @@ import { receiptTitle } from '@/components/receipt-text';
 import { listReceipts } from '@/lib/receipts/queries';
 import { StatusBadge } from '@/components/status-badge';
 import { UsageChart } from '@/components/usage-chart';
+import { UsageByItem } from '@/components/usage-by-item';
+import { listDisclosuresForCustomer } from '@/lib/staff/queries';
 import { Alert } from '@/components/ui/alert';
 import { Card, Section } from '@/components/ui/card';
 import { ChevronLeftIcon, ShieldIcon } from '@/components/ui/icons';
@@ -39,7 +41,8 @@ export default async function LinkPage({ params, searchParams }: Params) {
   const db = await getDb();
   const link = await getLink(db, principal, id, now, { historyBefore: typeof cursor === 'string' ? cursor : null });
   if (!link) notFound();
-  const linkReceipts = await listReceipts(db, principal, { linkId: link.id, limit: 5 });
+  const [linkReceipts, disclosures] = await Promise.all([listReceipts(db, principal, { linkId: link.id, limit: 5 }), listDisclosuresForCustomer(db, principal)]);
+  const disclosed = disclosures.filter((d) => d.providerId === link.providerId);
 
   const [t, format, locale] = await Promise.all([getTranslations(), getFormatter(), getLocale()]);
   const name = locale === 'en' ? link.provider.nameEn : link.provider.nameJa;
@@ -241,8 +244,26 @@ export default async function LinkPage({ params, searchParams }: Params) {
       <Section id="usage" title={t('link.usageTitle')}>
         <Card>
           <UsageChart usage={link.usage} />
+          <UsageByItem usage={link.usageByItem} />
         </Card>
       </Section>
+
+      {disclosed.length > 0 ? (
+        // Art. 7: what the bank itself disclosed to this provider, and why (also among the dashboard's notices).
+        <Section id="disclosures" title={t('link.disclosuresTitle', { provider: name })}>
+          <Card>
+            <ul className="space-y-3 text-sm" data-testid="link-disclosures">
+              {disclosed.map((d) => (
+                <li key={d.id} className="space-y-0.5">
+                  <p className="font-semibold tabular">{date(d.disclosedAt)}</p>
+                  <p>{t('bankNotices.disclosureWhat', { information: d.information })}</p>
+                  <p className="text-ink-muted">{t('bankNotices.disclosureReason', { reason: t(`bankNotices.reason.${d.reason}` as 'bankNotices.reason.1') })}</p>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        </Section>
+      ) : null}
 
       <Section id="expiry" title={t('link.expiryTitle')}>
         <Card className="space-y-2">
