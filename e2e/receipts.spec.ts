@@ -36,7 +36,7 @@ test('turning an item off and on again leaves two receipts: on the link, in the 
   await expect(itemsAfter).toBeVisible();
   await expect(itemsAfter).not.toContainText('口座残高');
   await expect(receipt).toContainText(/普通預金・本店営業部・\*+\d{4}/);
-  await expect(receipt).toContainText('口座連携サービス利用規定（2020-08-21 改定）');
+  await expect(receipt).toContainText('口座連携サービス利用規定（2020年8月21日改定）');
   await expectNoAxeViolations(page);
   const receiptUrl = page.url();
 

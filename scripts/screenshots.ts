@@ -61,6 +61,21 @@ async function main() {
     await page.screenshot({ path: path.join(outDir, `link-${name}.png`), fullPage: true });
     await page.goto(`${baseURL}/terms`);
     await page.screenshot({ path: path.join(outDir, `terms-${name}.png`), fullPage: false });
+    // Receipts (issue 14 §2): an item turned off and on again on かけいぼプラス makes two.
+    await page.goto(`${baseURL}/`);
+    await page.locator('[data-testid=link-card] a').nth(1).click();
+    await page.waitForURL(/\/links\//);
+    const item = page.locator('[role=switch][aria-checked=true]').first();
+    await item.click();
+    await page.getByRole('dialog').locator('button[type=submit]').click();
+    await page.locator('[data-testid=action-result]').first().waitFor();
+    await page.locator('[role=switch][aria-checked=false]').first().click();
+    await page.waitForTimeout(1500);
+    await page.goto(`${baseURL}/receipts`);
+    await page.screenshot({ path: path.join(outDir, `receipts-${name}.png`), fullPage: true });
+    await page.locator('[data-testid=receipts] a').first().click();
+    await page.waitForURL(/\/receipts\/[0-9a-f-]{36}$/);
+    await page.screenshot({ path: path.join(outDir, `receipt-${name}.png`), fullPage: true });
     await context.close();
     // Fifty links, found by a part of a name (issue 14 §4).
     const many = await browser.newContext({ viewport, locale, timezoneId: 'Asia/Tokyo', deviceScaleFactor: name === 'phone' ? 2 : 1 });

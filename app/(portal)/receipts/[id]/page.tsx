@@ -61,7 +61,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
       ),
     ],
     ...(inForce ? ([[t('receipts.expires'), format.dateTime(new Date(s.expiresAt), 'date')]] as [string, React.ReactNode][]) : []),
-    [t('receipts.terms'), t('receipts.termsValue', { version: s.termsVersion })],
+    [t('receipts.terms'), t('receipts.termsValue', { version: /^\d{4}-\d{2}-\d{2}$/.test(s.termsVersion) ? format.dateTime(new Date(`${s.termsVersion}T00:00:00+09:00`), 'date') : s.termsVersion })],
   ];
   return (
     <div className="mx-auto max-w-3xl space-y-6">
