@@ -114,7 +114,7 @@ test('one customer and one provider across two instances: session, PAR, consent,
   // An item revoked in the portal on A is refused on B at the very next call.
   await pin(context, 'a');
   await page.goto('/');
-  await page.getByRole('link', { name: /の詳細・変更$/ }).first().click();
+  await page.getByRole('link', { name: 'デモ連携アプリ の詳細・変更', exact: true }).click();
   const balancesSwitch = page.getByRole('switch', { name: '口座残高', exact: true });
   await balancesSwitch.click();
   await page.getByRole('dialog').getByRole('button', { name: '提供を停止する' }).click();
