@@ -64,7 +64,7 @@ for i in $(seq 1 "$instances"); do
   for attempt in $(seq 1 180); do
     curl -fsS -o /dev/null "http://127.0.0.1:$((port + i))/api/health/ready" 2>/dev/null && break
     kill -0 "${pids[$((i - 1))]}" 2>/dev/null || { tail -n 20 "$dir/logs/$name.log" >&2; fail "instance $name exited"; }
-    [ "$attempt" -eq 180 ] && fail "instance $name was not ready after 3 minutes (data/cluster/logs/$name.log)"
+    [ "$attempt" -eq 180 ] && { tail -n 20 "$dir/logs/$name.log" >&2; fail "instance $name was not ready after 3 minutes (data/cluster/logs/$name.log)"; }
     sleep 1
   done
 done

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, type Database } from '@/lib/db/connect';
 import { onServer, openTestDatabase } from '@/test/db';
-import { APPEND_ONLY_TABLES, appRoleStatements } from './app-role';
+import { APPEND_ONLY_TABLES, appRoleStatements, applyAppRole } from './app-role';
 
 // Issue 16: the application's database role may read and write rows, never change the schema,
 // and never rewrite the append-only records (docs/operations.md "The database role").
@@ -30,7 +30,7 @@ async function asApp(statement: string): Promise<'ok' | string> {
 beforeAll(async () => {
   database = await openTestDatabase();
   await database.db.execute(sql.raw(`create role "${role}" nologin`));
-  for (const statement of appRoleStatements(role)) await database.db.execute(sql.raw(statement));
+  await applyAppRole(database.db, role);
 });
 afterAll(async () => {
   await database.db.execute(sql.raw(`drop owned by "${role}"`));
@@ -73,6 +73,29 @@ describe(`the application's database role (${onServer ? 'PostgreSQL server' : 'P
     expect(await asApp('alter table links add column intruder int')).toBe('42501');
     expect(await asApp('drop trigger link_history_append_only on link_history')).toBe('42501');
     expect(await asApp('delete from drizzle.__drizzle_migrations')).toBe('42501');
+  });
+
+  // Every instance applies the grant set when it starts; the instances already serving (or still
+  // seeding) must never see the role without its privileges in between (the cluster's CI failure).
+  it.runIf(onServer)('an instance applying the grant set never leaves another one without its privileges', async () => {
+    let applying = true;
+    const refused: string[] = [];
+    let reads = 0;
+    const reader = (async () => {
+      while (applying) {
+        const outcome = await asApp('select count(*) from links');
+        reads++;
+        if (outcome !== 'ok') refused.push(outcome);
+      }
+    })();
+    try {
+      for (let round = 0; round < 40; round++) await applyAppRole(database.db, role);
+    } finally {
+      applying = false;
+      await reader;
+    }
+    expect(reads).toBeGreaterThan(20);
+    expect(refused).toEqual([]);
   });
 
   it('refuses a role name that is not a plain identifier', () => {

@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from './connect';
 /**
  * The application's own database role (issue 16; docs/operations.md "The database role"): in
  * production the app does not connect as the owner of the schema, let alone a superuser. It may
@@ -13,7 +15,11 @@ export const APPEND_ONLY_TABLES = ['link_history', 'receipts', 'staff_access_log
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** The statements, in order; idempotent (a revoke of everything first, then exactly the set). */
+/**
+ * The statements, in order; idempotent (a revoke of everything first, then exactly the set).
+ * Run them with `applyAppRole`, in one transaction: every instance applies them when it starts,
+ * and instances already serving must never see the role between the revoke and the grants.
+ */
 export function appRoleStatements(role: string): string[] {
   if (!ROLE_NAME.test(role)) throw new Error(`DATABASE_APP_ROLE must be a plain lower-case role name (got ${JSON.stringify(role)})`);
   const r = `"${role}"`;
@@ -30,4 +36,18 @@ export function appRoleStatements(role: string): string[] {
     `REVOKE ALL ON ALL TABLES IN SCHEMA drizzle FROM ${r}`,
     `GRANT SELECT ON drizzle.__drizzle_migrations TO ${r}`,
   ];
+}
+
+/**
+ * Applies the grant set in one transaction (GRANT and REVOKE are transactional in PostgreSQL):
+ * other sessions see the role's privileges as they were or as they are after, never the moment in
+ * between, when the role may read nothing. Without it an instance that started while another was
+ * seeding or serving gave that one "permission denied" (CI, 2026-12-02: the cluster's first
+ * instance failed its start-up seed when the second applied the set).
+ */
+export async function applyAppRole(db: Db, role: string): Promise<void> {
+  const statements = appRoleStatements(role);
+  await db.transaction(async (tx) => {
+    for (const statement of statements) await tx.execute(sql.raw(statement));
+  });
 }

@@ -8,7 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { metrics } from '@/lib/observability/metrics';
-import { appRoleStatements } from './app-role';
+import { applyAppRole } from './app-role';
 import * as schema from './schema';
 import { PgliteThread } from './pglite-client';
 import { acquireDirLock } from './pglite-lock';
@@ -87,8 +87,9 @@ export async function openPostgres(
   const migrator = postgres(options.migrationUrl ?? url, { max: 1, onnotice: () => {} });
   try {
     await migrator`select pg_advisory_lock(72737265)`;
-    await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder });
-    if (options.appRole) for (const statement of appRoleStatements(options.appRole)) await migrator.unsafe(statement);
+    const owner = drizzlePostgres(migrator, { schema });
+    await migratePostgres(owner, { migrationsFolder });
+    if (options.appRole) await applyAppRole(owner as unknown as Db, options.appRole);
     await migrator`select pg_advisory_unlock(72737265)`;
   } finally {
     await migrator.end({ timeout: 5 });
