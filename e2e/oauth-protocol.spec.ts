@@ -23,7 +23,8 @@ test.describe('authorization server protocol', () => {
       introspection_endpoint: `${base()}/oauth/introspect`,
       pushed_authorization_request_endpoint: `${base()}/oauth/par`,
     });
-    expect(oidc.scopes_supported).toEqual(['balances', 'statements', 'payees', 'transfers', 'direct_debit_applications', 'direct_debit_transfers']);
+    // the six items of a customer's consent, and the provider's own Grant Management scopes
+    expect(oidc.scopes_supported).toEqual(['balances', 'statements', 'payees', 'transfers', 'direct_debit_applications', 'direct_debit_transfers', 'grant_management_query', 'grant_management_revoke']);
     expect(oidc.grant_types_supported).not.toContain('password');
     expect(oidc.grant_types_supported).not.toContain('implicit');
     expect(oidc.dpop_signing_alg_values_supported.length).toBeGreaterThan(0);

@@ -13,6 +13,7 @@ export type AuthorizationServer = {
   revoke: string;
   introspect: string;
   jwks: string;
+  grants: string;
 };
 
 export function authorizationServer(doc: OpenApiDoc, origin: string): AuthorizationServer {
@@ -28,6 +29,7 @@ export function authorizationServer(doc: OpenApiDoc, origin: string): Authorizat
     revoke: `${issuer}/revoke`,
     introspect: `${issuer}/introspect`,
     jwks: `${issuer}/jwks`,
+    grants: `${issuer}/grants`,
   };
 }
 
@@ -62,7 +64,7 @@ export function connectExamples(as: AuthorizationServer, apiServer: string, scop
     `  --data-urlencode 'redirect_uri=${REDIRECT_URI}'`,
     `  --data-urlencode "code_verifier=$CODE_VERIFIER"`,
   ].join(' \\\n');
-  const tokenResponse = JSON.stringify({ access_token: '…', token_type: 'DPoP', expires_in: 600, refresh_token: '…', scope }, null, 2);
+  const tokenResponse = JSON.stringify({ access_token: '…', token_type: 'DPoP', expires_in: 600, refresh_token: '…', scope, grant_id: 'TSdqirmAxDa0_-DB_1bASQ…' }, null, 2);
   const refresh = [
     `curl -X POST '${as.token}'`,
     `  -H "DPoP: $DPOP_PROOF"`,
@@ -75,6 +77,39 @@ export function connectExamples(as: AuthorizationServer, apiServer: string, scop
   const dpopHeader = JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256', x: '…', y: '…' } }, null, 2);
   const dpopPayload = JSON.stringify({ htm: 'GET', htu: `${apiServer}/accounts`, iat: now, jti: '0b5e3f7a-…', ath: 'base64url(SHA-256(access_token))' }, null, 2);
   return { par, parResponse, authorize, callback, token, tokenResponse, refresh, clientAssertion, dpopHeader, dpopPayload };
+}
+
+/** Grant Management (FAPI draft 02): changing a grant at PAR, the provider's own token, query and revoke. */
+export function grantExamples(as: AuthorizationServer, apiServer: string) {
+  const grantUrl = `${as.grants}/$GRANT_ID`;
+  const update = [
+    `  --data-urlencode 'scope=balances statements'`,
+    `  --data-urlencode 'grant_management_action=update'`,
+    `  --data-urlencode "grant_id=$GRANT_ID"`,
+  ].join(' \\\n');
+  const managementToken = [
+    `curl -X POST '${as.token}'`,
+    `  -H "DPoP: $DPOP_PROOF"`,
+    ...ASSERTION,
+    `  --data-urlencode 'grant_type=client_credentials'`,
+    `  --data-urlencode 'scope=grant_management_query grant_management_revoke'`,
+  ].join(' \\\n');
+  const query = [`curl '${grantUrl}'`, `  -H "Authorization: DPoP $MANAGEMENT_TOKEN"`, `  -H "DPoP: $DPOP_PROOF"`].join(' \\\n');
+  const queryResponse = JSON.stringify(
+    {
+      grant_id: '$GRANT_ID',
+      status: 'active',
+      scopes: [{ scope: 'balances statements', resource: [apiServer] }],
+      accounts: [{ account_id: '3f0c…' }],
+      created_at: '2026-04-01T00:00:00.000Z',
+      last_updated: '2026-04-02T09:30:00.000Z',
+      expires_at: '2026-07-01T09:30:00.000Z',
+    },
+    null,
+    2,
+  );
+  const revoke = [`curl -X DELETE '${grantUrl}'`, `  -H "Authorization: DPoP $MANAGEMENT_TOKEN"`, `  -H "DPoP: $DPOP_PROOF"`].join(' \\\n');
+  return { update, managementToken, query, queryResponse, revoke };
 }
 
 /** An example error as the API sends it (RFC 9457 body, RFC 9449 challenge). */

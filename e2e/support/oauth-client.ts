@@ -33,7 +33,7 @@ export async function discover(baseURL: string): Promise<oauth.AuthorizationServ
 }
 
 /** Pushes an authorization request (PAR) and returns the URL to send the customer to. */
-export async function startLinking(baseURL: string, scope: string, options: { clientId?: string; redirectUri?: string } = {}): Promise<ProviderSession> {
+export async function startLinking(baseURL: string, scope: string, options: { clientId?: string; redirectUri?: string; extra?: Record<string, string> } = {}): Promise<ProviderSession> {
   const as = await discover(baseURL);
   const client: oauth.Client = { client_id: options.clientId ?? DEMO_CLIENT_ID, token_endpoint_auth_signing_alg: 'ES256' };
   const { key, kid } = await demoClientKey();
@@ -49,6 +49,7 @@ export async function startLinking(baseURL: string, scope: string, options: { cl
     state,
     code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
+    ...options.extra,
   });
   const response = await oauth.pushedAuthorizationRequest(as, client, auth, params, { ...insecure, DPoP: dpop });
   const par = await oauth.processPushedAuthorizationResponse(as, client, response);
@@ -90,6 +91,34 @@ export async function revoke(session: ProviderSession, token: string): Promise<v
 export async function introspect(session: ProviderSession, token: string) {
   const response = await oauth.introspectionRequest(session.as, session.client, session.auth, token, insecure);
   return oauth.processIntrospectionResponse(session.as, session.client, response);
+}
+
+/**
+ * Grant Management: the provider's token as itself (client credentials, private_key_jwt, DPoP),
+ * by oauth4webapi, a client written elsewhere.
+ */
+export async function managementToken(baseURL: string, scope: string, options: { clientId?: string } = {}) {
+  const as = await discover(baseURL);
+  const client: oauth.Client = { client_id: options.clientId ?? DEMO_CLIENT_ID, token_endpoint_auth_signing_alg: 'ES256' };
+  const dpopKeys = await oauth.generateKeyPair('ES256');
+  const dpop = oauth.DPoP(client, dpopKeys);
+  const response = await oauth.clientCredentialsGrantRequest(as, client, await clientAuth(), new URLSearchParams({ scope }), { ...insecure, DPoP: dpop });
+  const tokens = recordTokens(await oauth.processClientCredentialsResponse(as, client, response));
+  return { as, client, dpop, accessToken: tokens.access_token, tokens };
+}
+
+/** GET or DELETE <grant_management_endpoint>/<grant_id> with the management token (oauth4webapi's DPoP). */
+export async function grantRequest(management: Awaited<ReturnType<typeof managementToken>>, method: 'GET' | 'DELETE', grantId: string) {
+  const url = new URL(`${String(management.as.grant_management_endpoint)}/${encodeURIComponent(grantId)}`);
+  let response: Response;
+  try {
+    response = await oauth.protectedResourceRequest(management.accessToken, method, url, new Headers(), null, { ...insecure, DPoP: management.dpop });
+  } catch (error) {
+    // oauth4webapi throws on a 401/403 with a challenge; the tests read the response itself.
+    if (!(error instanceof oauth.WWWAuthenticateChallengeError)) throw error;
+    response = error.response;
+  }
+  return { status: response.status, body: response.status === 204 ? null : await jsonOrText(response), headers: response.headers };
 }
 
 /** A raw PAR request with any parameters, for protocol tests: returns status and JSON body. */

@@ -16,6 +16,7 @@ function staffMember(logonId: string) {
 export const DEMO = customer('demo');
 export const DEMO2 = customer('demo2');
 export const DEMO3_UNREGISTERED = customer('demo3');
+export const DEMO4 = customer('demo4');
 export const DEMO50 = customer('demo50');
 
 export const STAFF = staffMember('staff');

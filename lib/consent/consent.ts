@@ -1,12 +1,13 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { Db, Executor } from '@/lib/db/connect';
-import { accounts, chainedConnections, consentDecisions, links, providers } from '@/lib/db/schema';
+import { accounts, chainedConnections, consentDecisions, linkAccounts, linkItems, links, providers } from '@/lib/db/schema';
 import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
 import { DomainError } from '@/lib/domain/link-rules';
 import { computeExpiresAt, hasBankHold, type LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { establishLink } from '@/lib/links/lifecycle';
+import { grantLink, type GrantAction, type GrantRequest } from '@/lib/oauth/grant-management';
 import { itemsFromScope } from '@/lib/oauth/scopes';
 import { getTermsOverview } from '@/lib/terms/queries';
 
@@ -30,10 +31,15 @@ export type ConsentContextDTO = {
   chainedConnections: { id: string; name: string; purposeJa: string; purposeEn: string; items: PermissionItem[] }[];
   accounts: { id: string; type: AccountType; branchName: string; maskedNumber: string }[];
   existingLinkStatus: LinkStatus | null;
+  /**
+   * Grant Management: the provider asks to update (add to) or replace the link it holds. What the
+   * link grants now, so the screen can show what stays, what is added and what would stop.
+   */
+  grantChange: { action: Exclude<GrantAction, 'create'>; currentItems: PermissionItem[]; currentAccountIds: string[]; linkItems: PermissionItem[] } | null;
   terms: { id: string; revisedOn: string; effectiveFrom: Date } | null;
 };
 
-export type ConsentBlocker = 'provider_unavailable' | 'link_suspended' | 'nothing_to_grant';
+export type ConsentBlocker = 'provider_unavailable' | 'link_suspended' | 'nothing_to_grant' | 'grant_not_found';
 
 /** What the consent screen shows the acting customer for one provider's request. */
 export async function getConsentContext(
@@ -42,6 +48,7 @@ export async function getConsentContext(
   clientId: string,
   scope: string,
   now: Date = new Date(),
+  grant: GrantRequest = { action: 'create', grantId: null },
 ): Promise<{ context: ConsentContextDTO | null; blocker: ConsentBlocker | null }> {
   const [provider] = await db
     .select({
@@ -61,7 +68,11 @@ export async function getConsentContext(
     .where(eq(providers.clientId, clientId));
   if (!provider || provider.status !== 'active') return { context: null, blocker: 'provider_unavailable' };
   const requested = itemsFromScope(scope);
-  const offeredItems = requested.filter((i) => provider.permittedItems.includes(i));
+  // update/replace: the link behind the grant must be this customer's with this provider, and live.
+  const grantChange = grant.grantId && grant.action !== 'create' ? await currentGrant(db, clientId, grant.grantId, principal.customerId, grant.action) : null;
+  if (grant.grantId && !grantChange) return { context: null, blocker: 'grant_not_found' };
+  // update asks only for what the link does not grant yet; the rest stays as it is.
+  const offeredItems = requested.filter((i) => provider.permittedItems.includes(i) && !(grantChange?.action === 'update' && grantChange.currentItems.includes(i)));
   const notPermittedItems = requested.filter((i) => !provider.permittedItems.includes(i));
   const [chained, accountRows, existing, terms] = await Promise.all([
     db
@@ -88,12 +99,28 @@ export async function getConsentContext(
     chainedConnections: chained.map((c) => ({ ...c, items: c.items.filter((i) => offeredItems.includes(i)) })).filter((c) => c.items.length > 0),
     accounts: accountRows.map(({ accountNumber, ...a }) => ({ ...a, maskedNumber: maskAccountNumber(accountNumber) })),
     existingLinkStatus: existing[0]?.status ?? null,
+    grantChange,
     terms: terms.inForce ? { id: terms.inForce.id, revisedOn: terms.inForce.revisedOn, effectiveFrom: terms.inForce.effectiveFrom } : null,
   };
   // The bank's suspension (Art. 5.2) is not lifted by a new consent, nor by stopping the link first.
   if (existing[0] && hasBankHold(existing[0])) return { context, blocker: 'link_suspended' };
   if (offeredItems.length === 0) return { context, blocker: 'nothing_to_grant' };
   return { context, blocker: null };
+}
+
+async function currentGrant(db: Executor, clientId: string, grantId: string, customerId: string, action: Exclude<GrantAction, 'create'>): Promise<ConsentContextDTO['grantChange']> {
+  const link = await grantLink(db, clientId, grantId, customerId);
+  if (!link) return null;
+  const [items, accountRows] = await Promise.all([
+    db.select({ item: linkItems.item, granted: linkItems.granted }).from(linkItems).where(eq(linkItems.linkId, link.id)),
+    db.select({ id: linkAccounts.accountId }).from(linkAccounts).where(eq(linkAccounts.linkId, link.id)),
+  ]);
+  return {
+    action,
+    currentItems: items.filter((i) => i.granted).map((i) => i.item as PermissionItem),
+    currentAccountIds: accountRows.map((a) => a.id),
+    linkItems: items.map((i) => i.item as PermissionItem),
+  };
 }
 
 /** The winning decision's result is saved: concurrent submits of the same consent may go on. */
@@ -128,6 +155,8 @@ export type ConsentInput = {
   items: PermissionItem[];
   accountIds: string[];
   grantId: string;
+  /** Grant Management: create (the default), or update/replace the grant `grantId` names. */
+  grant?: GrantRequest;
 };
 
 /**
@@ -136,7 +165,8 @@ export type ConsentInput = {
  */
 export async function recordConsent(db: Db, principal: CustomerPrincipal, input: ConsentInput, now: Date = new Date()): Promise<{ linkId: string; renewed: boolean }> {
   return db.transaction(async (tx) => {
-    const { context, blocker } = await getConsentContext(tx, principal, input.clientId, input.scope, now);
+    const grant = input.grant ?? { action: 'create', grantId: null };
+    const { context, blocker } = await getConsentContext(tx, principal, input.clientId, input.scope, now, grant);
     if (!context || blocker) throw new DomainError('link_not_active', blocker ?? 'provider_unavailable');
     if (!context.terms) throw new Error('No terms version is in force');
     const items = input.items.filter((i) => context.offeredItems.includes(i));
@@ -144,6 +174,10 @@ export async function recordConsent(db: Db, principal: CustomerPrincipal, input:
     const ownAccounts = context.accounts.filter((a) => input.accountIds.includes(a.id)).map((a) => a.id);
     if (ownAccounts.length === 0 || ownAccounts.length !== new Set(input.accountIds).size) throw new DomainError('not_found', 'account');
 
+    // update: what the link granted stays, the chosen items are added; replace: exactly the chosen.
+    const change = context.grantChange;
+    const offeredItems = change?.action === 'update' ? [...new Set([...change.linkItems, ...context.offeredItems])] : context.offeredItems;
+    const grantedItems = change?.action === 'update' ? [...new Set([...change.currentItems, ...items])] : items;
     return establishLink(
       tx,
       {
@@ -152,9 +186,10 @@ export async function recordConsent(db: Db, principal: CustomerPrincipal, input:
         termsVersionId: context.terms.id,
         expiresAt: computeExpiresAt(now, context.provider.inactivityDays),
         grantId: input.grantId,
-        offeredItems: context.offeredItems,
-        grantedItems: items,
+        offeredItems,
+        grantedItems,
         accountIds: ownAccounts,
+        grantChange: change ? { action: change.action, before: change.currentItems } : undefined,
       },
       { type: 'customer', id: principal.customerId },
       now,

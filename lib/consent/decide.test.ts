@@ -36,6 +36,7 @@ function slowInteraction(uid: string) {
     uid,
     clientId: 'demo-provider',
     scope: 'balances',
+    grant: { action: 'create', grantId: null },
     returnTo,
     provider: { Grant },
     finish: async () => {

@@ -18,17 +18,34 @@ export async function approveConsent(db: Db, principal: CustomerPrincipal, inter
 }
 
 async function decideApproval(db: Db, principal: CustomerPrincipal, interaction: LoadedInteraction, choice: { items: PermissionItem[]; accountIds: string[] }): Promise<string> {
-  const grant = new interaction.provider.Grant({ accountId: principal.customerId, clientId: interaction.clientId });
+  const { Grant } = interaction.provider;
   const resource = apiResource(new URL(interaction.returnTo).origin);
-  grant.addResourceScope(resource, choice.items.join(' '));
+  const requested = interaction.grant;
+  // Grant Management update/replace: the provider's grant is changed in place, so its grant_id stays.
+  const existing = requested.grantId && requested.action !== 'create' ? await Grant.find(requested.grantId) : undefined;
+  if (requested.grantId && requested.action !== 'create' && (!existing || existing.accountId !== principal.customerId || existing.clientId !== interaction.clientId)) {
+    return interaction.finish({ error: 'invalid_grant_id', error_description: 'The grant_id is unknown, has ended, or is not this customer’s link' });
+  }
+  const grant = existing ?? new Grant({ accountId: principal.customerId, clientId: interaction.clientId });
+  const before = existing ? existing.getResourceScope(resource) : '';
+  // The grant's scope becomes the link's granted items once recorded (update: what it had, plus the chosen).
+  const granted = requested.action === 'update' ? [...new Set([...itemsFromScope(before), ...choice.items])] : choice.items;
+  if (existing) {
+    existing.resources = {};
+    existing.rejected = undefined;
+  }
+  grant.addResourceScope(resource, granted.join(' '));
   // Declined (or not registered) items are rejected, so the authorization server does not ask again.
-  const declined = itemsFromScope(interaction.scope).filter((item) => !choice.items.includes(item));
+  const declined = itemsFromScope(interaction.scope).filter((item) => !granted.includes(item));
   if (declined.length > 0) grant.rejectResourceScope(resource, declined.join(' '));
+  const snapshot = existing ? { ...existing } : null;
   const grantId = await grant.save();
   try {
-    await recordConsent(db, principal, { clientId: interaction.clientId, scope: interaction.scope, items: choice.items, accountIds: choice.accountIds, grantId });
+    await recordConsent(db, principal, { clientId: interaction.clientId, scope: interaction.scope, items: choice.items, accountIds: choice.accountIds, grantId, grant: requested });
   } catch (error) {
-    await grant.destroy();
+    // A new grant is removed; a changed one is saved back as it was.
+    if (snapshot) await Object.assign(grant, snapshot).save();
+    else await grant.destroy();
     log('consent').error({ err: error }, 'could not record consent');
     return interaction.finish({ error: 'access_denied', error_description: 'The consent could not be recorded' });
   }

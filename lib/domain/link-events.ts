@@ -8,6 +8,8 @@ import { FINAL_STATUSES, hasBankHold, effectiveStatus, type LinkStatus } from '.
 export const LINK_EVENTS = [
   'consent_given',
   'consent_renewed',
+  // Grant Management: the provider asked to add items to its grant, or to replace it; the customer consented.
+  'consent_updated',
   'item_granted',
   'item_revoked',
   'link_revoked',

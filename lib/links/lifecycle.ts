@@ -271,6 +271,8 @@ export type Establishment = {
   offeredItems: PermissionItem[];
   grantedItems: PermissionItem[];
   accountIds: string[];
+  /** Grant Management: the provider's update or replace of the grant it holds (same grant id). */
+  grantChange?: { action: 'update' | 'replace'; before: PermissionItem[] };
 };
 
 /**
@@ -316,17 +318,25 @@ export async function establishLink(tx: Executor, input: Establishment, actor: L
   }
   await tx.delete(linkAccounts).where(eq(linkAccounts.linkId, linkId));
   await tx.insert(linkAccounts).values(input.accountIds.map((accountId) => ({ linkId, accountId })));
+  const change = existing ? input.grantChange : undefined;
   await writeHistory(
     tx,
     linkId,
     actor,
-    existing ? 'consent_renewed' : 'consent_given',
+    change ? 'consent_updated' : existing ? 'consent_renewed' : 'consent_given',
     null,
     {
       items: input.grantedItems,
       declined: input.offeredItems.filter((i) => !input.grantedItems.includes(i)),
       accounts: input.accountIds.length,
       termsVersion: input.termsVersionId,
+      ...(change
+        ? {
+            grantAction: change.action,
+            added: input.grantedItems.filter((i) => !change.before.includes(i)),
+            removed: change.before.filter((i) => !input.grantedItems.includes(i)),
+          }
+        : {}),
     },
     now,
   );

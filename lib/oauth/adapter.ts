@@ -111,7 +111,14 @@ async function findClient(db: Db, clientId: string): Promise<AdapterPayload | un
     .limit(1);
   // Only an active provider registered for OAuth (RFC 7591 metadata with redirect URIs) is a client.
   if (!row || row.status !== 'active' || !Array.isArray(row.metadata.redirect_uris)) return undefined;
-  return { ...row.metadata, client_id: clientId, renkei_inactivity_days: row.inactivityDays } as AdapterPayload;
+  // Every provider may also get a token as itself, for the grant management endpoint (decision 46).
+  const grantTypes = Array.isArray(row.metadata.grant_types) ? (row.metadata.grant_types as string[]) : ['authorization_code', 'refresh_token'];
+  return {
+    ...row.metadata,
+    grant_types: [...new Set([...grantTypes, 'client_credentials'])],
+    client_id: clientId,
+    renkei_inactivity_days: row.inactivityDays,
+  } as AdapterPayload;
 }
 
 /** Removes expired rows (codes, tokens, DPoP and assertion replay records). */

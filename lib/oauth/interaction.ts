@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headers } from 'next/headers';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
+import { parseGrantRequest, type GrantRequest } from './grant-management';
 import { getOauthProvider } from './provider';
 import { log } from '@/lib/observability/logger';
 
@@ -10,6 +11,8 @@ export type LoadedInteraction = {
   uid: string;
   clientId: string;
   scope: string;
+  /** Grant Management: a new grant (create), or the provider's grant to update or replace. */
+  grant: GrantRequest;
   returnTo: string;
   finish: (result: InteractionResults) => Promise<string>;
 };
@@ -41,6 +44,8 @@ export async function loadInteraction(uid: string): Promise<LoadedInteraction | 
       uid,
       clientId,
       scope: typeof details.params.scope === 'string' ? details.params.scope : '',
+      // Checked at PAR (lib/oauth/provider.ts extraParams): parses here as it did there.
+      grant: parseGrantRequest(details.params),
       returnTo: details.returnTo,
       finish: (result) => provider.interactionResult(req, res, result, { mergeWithLastSubmission: false }),
     };

@@ -8,12 +8,17 @@ import { metrics } from '@/lib/observability/metrics';
 
 const oauthLog = log('oauth');
 import { createAdapterClass } from './adapter';
+import { checkGrantRequest, GRANT_MANAGEMENT_ACTIONS_SUPPORTED, GRANT_MANAGEMENT_SCOPES, GrantRequestError } from './grant-management';
 import { loadOauthKeys } from './keys';
 import { onGrantRevoked } from './grant-revoked';
 import { renderOauthError } from './render-error';
 import { apiResource } from './scopes';
 
 const ACCESS_TOKEN_TTL = 10 * 60; // s
+
+function isClientCredentials(ctx: KoaContextWithOIDC): boolean {
+  return (ctx.oidc?.params as { grant_type?: unknown } | undefined)?.grant_type === 'client_credentials';
+}
 const AUTHORIZATION_CODE_TTL = 60; // s: single use and short (FAPI 2.0)
 const MAX_LINK_DAYS = 365;
 
@@ -29,6 +34,8 @@ function linkDays(client: { [key: string]: unknown }): number {
 async function createProvider(origin: string): Promise<Provider> {
   const issuer = `${origin}/oauth`;
   const resource = apiResource(origin);
+  // Grant Management (lib/oauth/grant-management.ts): the audience of the provider's own management token.
+  const grants = `${issuer}/grants`;
   const keys = await loadOauthKeys();
 
   const configuration: Configuration = {
@@ -65,6 +72,18 @@ async function createProvider(origin: string): Promise<Provider> {
       requestObjectSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
     },
     pkce: { required: () => true },
+    // Grant Management (draft 02 § Authorization Request), checked at PAR and again at /authorize.
+    extraParams: {
+      grant_management_action: async (ctx, _value, client) => {
+        try {
+          await checkGrantRequest(await getDb(), client?.clientId ?? '', ctx.oidc.params ?? {});
+        } catch (error) {
+          if (error instanceof GrantRequestError) throw new errors.CustomOIDCProviderError(error.error, error.description);
+          throw error;
+        }
+      },
+      grant_id: null,
+    },
     // Served by the adapter from the provider row, so token lifetimes can follow the link (Art. 4).
     extraClientMetadata: { properties: ['renkei_inactivity_days'] },
     scopes: ['openid', 'offline_access'],
@@ -75,6 +94,8 @@ async function createProvider(origin: string): Promise<Provider> {
       fapi: { enabled: true, profile: '2.0' },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true, allowUnregisteredRedirectUris: false },
       dPoP: { enabled: true },
+      // A provider's token as itself, for the grant management endpoint only (decision 46).
+      clientCredentials: { enabled: true },
       // A provider may introspect or revoke only its own tokens.
       revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
@@ -83,16 +104,24 @@ async function createProvider(origin: string): Promise<Provider> {
       registration: { enabled: false },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => resource,
+        // The customer's consent is for the API; the provider's own token (client credentials) is
+        // for the grant management endpoint, and neither is ever issued for the other.
+        defaultResource: (ctx) => (isClientCredentials(ctx) ? grants : resource),
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, indicator) => {
-          if (indicator !== resource) throw new errors.InvalidTarget();
-          return { scope: PERMISSION_ITEM_IDS.join(' '), audience: resource, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL };
+        getResourceServerInfo: (ctx, indicator) => {
+          if (indicator === resource && !isClientCredentials(ctx)) {
+            return { scope: PERMISSION_ITEM_IDS.join(' '), audience: resource, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL };
+          }
+          if (indicator === grants && isClientCredentials(ctx)) {
+            return { scope: GRANT_MANAGEMENT_SCOPES.join(' '), audience: grants, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL };
+          }
+          throw new errors.InvalidTarget();
         },
       },
     },
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL,
+      ClientCredentials: ACCESS_TOKEN_TTL,
       AuthorizationCode: AUTHORIZATION_CODE_TTL,
       Interaction: 30 * 60,
       Session: 30 * 60,
@@ -131,7 +160,17 @@ async function createProvider(origin: string): Promise<Provider> {
     const clientId = ctx.oidc?.client?.clientId;
     if (clientId) setRequestPrincipal(`provider:${clientId}`);
     if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
-      (ctx.body as { scopes_supported?: string[] }).scopes_supported = [...PERMISSION_ITEM_IDS];
+      Object.assign(ctx.body, {
+        scopes_supported: [...PERMISSION_ITEM_IDS, ...GRANT_MANAGEMENT_SCOPES],
+        grant_management_endpoint: grants,
+        grant_management_actions_supported: [...GRANT_MANAGEMENT_ACTIONS_SUPPORTED],
+        grant_management_action_required: false,
+      });
+    }
+    // Grant Management: every token response for a customer's grant names it (the link).
+    if (ctx.oidc?.route === 'token' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object' && 'access_token' in ctx.body) {
+      const grantId = ctx.oidc.entities?.Grant?.jti;
+      if (grantId) (ctx.body as { grant_id?: string }).grant_id = grantId;
     }
   });
   provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {

@@ -14,6 +14,7 @@ import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permissio
 export const RECEIPT_EVENTS = [
   'consent_given',
   'consent_renewed',
+  'consent_updated',
   'item_granted',
   'item_revoked',
   'link_revoked',

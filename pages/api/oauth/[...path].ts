@@ -5,6 +5,7 @@ import type { NextApiRequest, NextApiResponse } from 'next';
 import { configuredStore, consumeLimits, limitersFor, limitPoints } from '@/lib/api/rate-limit';
 import { initDb } from '@/lib/db';
 import { log } from '@/lib/observability/logger';
+import { handleGrantManagement } from '@/lib/oauth/grant-endpoint';
 import { getOauthProvider } from '@/lib/oauth/provider';
 
 // oidc-provider (Koa) mounted on one catch-all; `/oauth/*` is rewritten here (next.config.js).
@@ -146,6 +147,8 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     return;
   }
   if (malformedParameters(req.url.split('?').slice(1).join('?'))) return refuse(res, 400, 'invalid_request', 'The query string is not valid percent-encoding, or holds a NUL.');
+  // Grant Management's endpoint is the bank's own, beside oidc-provider's (lib/oauth/grant-endpoint.ts).
+  if (path.startsWith('/grants/')) return handleGrantManagement(req, res, provider, path);
   let request: IncomingMessage = req;
   if (postOnly) {
     const body = await readBody(req);

@@ -14,12 +14,18 @@ export function ConsentForm({
   deny,
   items,
   accounts,
+  checkedAccountIds,
+  itemsTitle,
   children,
 }: {
   approve: (prev: ConsentState, formData: FormData) => Promise<ConsentState>;
   deny: () => Promise<ConsentState>;
   items: PermissionItem[];
   accounts: Account[];
+  /** The accounts checked at first (the link's own when the provider changes it), else the ordinary ones. */
+  checkedAccountIds?: string[];
+  /** A heading over the items (Grant Management update: only the items asked to be added are listed). */
+  itemsTitle?: string;
   children: React.ReactNode;
 }) {
   const t = useTranslations();
@@ -30,7 +36,7 @@ export function ConsentForm({
     if (returnTo) window.location.replace(returnTo);
   }, [returnTo]);
   const checkedItems = state.status === 'error' ? state.items : items;
-  const checkedAccounts = state.status === 'error' ? state.accounts : accounts.filter((a) => a.type === 'ordinary').map((a) => a.id);
+  const checkedAccounts = state.status === 'error' ? state.accounts : (checkedAccountIds ?? accounts.filter((a) => a.type === 'ordinary').map((a) => a.id));
   return (
     <form action={action} className="space-y-6 pb-32" key={state.status === 'error' ? state.message + state.items.join() : 'idle'} aria-busy={returnTo ? true : undefined}>
       {state.status === 'error' ? (
@@ -38,6 +44,7 @@ export function ConsentForm({
           {state.message}
         </Alert>
       ) : null}
+      {itemsTitle ? <h2 className="text-lg font-bold">{itemsTitle}</h2> : null}
       {PERMISSION_GROUPS.map((group) => {
         const inGroup = itemsInGroup(items, group);
         if (inGroup.length === 0) return null;

@@ -35,12 +35,12 @@ export default async function ConsentPage({ params }: Params) {
     );
   }
   const principal = await requireCustomer(`/consent/${uid}`);
-  const { context, blocker } = await getConsentContext(await getDb(), principal, interaction.clientId, interaction.scope);
+  const { context, blocker } = await getConsentContext(await getDb(), principal, interaction.clientId, interaction.scope, new Date(), interaction.grant);
   const name = context ? (locale === 'en' ? context.provider.nameEn : context.provider.nameJa) : '';
   const list = (items: string[]) => items.map((i) => t(`items.${i as 'balances'}.name`)).join(locale === 'en' ? ', ' : '、');
 
   if (!context || blocker) {
-    const message = blocker === 'link_suspended' ? 'linkSuspended' : blocker === 'nothing_to_grant' ? 'nothingToGrant' : 'providerUnavailable';
+    const message = { link_suspended: 'linkSuspended', nothing_to_grant: 'nothingToGrant', grant_not_found: 'grantNotFound', provider_unavailable: 'providerUnavailable' }[blocker ?? 'provider_unavailable'];
     return (
       <Card className="mx-auto max-w-xl space-y-4">
         <h1 className="text-2xl font-bold">{t('consent.invalidTitle')}</h1>
@@ -79,9 +79,22 @@ export default async function ConsentPage({ params }: Params) {
           <p lang={locale === 'en' && !context.provider.purposeEn ? 'ja' : undefined}>{purpose}</p>
         </section>
       ) : null}
-      {context.existingLinkStatus && context.existingLinkStatus !== 'revoked' ? <Alert tone="info">{t('consent.renewNotice')}</Alert> : null}
+      {context.grantChange ? (
+        // Grant Management: the provider changes the link it holds; what it has now comes first.
+        <section aria-labelledby="current-items-title" className="space-y-2 rounded-[var(--radius-card)] border border-line bg-surface p-4 sm:p-5" data-testid="consent-current">
+          <Alert tone="info">{t(context.grantChange.action === 'update' ? 'consent.updateNotice' : 'consent.replaceNotice', { provider: name })}</Alert>
+          <h2 id="current-items-title" className="font-bold">
+            {t('consent.currentItems')}
+          </h2>
+          <p>{context.grantChange.currentItems.length > 0 ? list(context.grantChange.currentItems) : t('consent.currentItemsNone')}</p>
+        </section>
+      ) : context.existingLinkStatus && context.existingLinkStatus !== 'revoked' ? (
+        <Alert tone="info">{t('consent.renewNotice')}</Alert>
+      ) : null}
       {context.notPermittedItems.length > 0 ? <Alert tone="warning">{t('consent.notPermitted', { items: list(context.notPermittedItems) })}</Alert> : null}
-      <ConsentForm approve={approveAction.bind(null, uid)} deny={denyAction.bind(null, uid)} items={context.offeredItems} accounts={context.accounts}>
+      <ConsentForm approve={approveAction.bind(null, uid)} deny={denyAction.bind(null, uid)} items={context.offeredItems} accounts={context.accounts} checkedAccountIds={context.grantChange?.currentAccountIds}
+        itemsTitle={context.grantChange?.action === 'update' ? t('consent.addedItems') : undefined}
+      >
         {context.chainedConnections.length > 0 ? (
           <section aria-labelledby="chained-title" className="space-y-2">
             <h2 id="chained-title" className="text-lg font-bold">
