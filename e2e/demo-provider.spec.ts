@@ -32,7 +32,7 @@ test.afterAll(async () => {
 
 test.use({ storageState: STORAGE.demo2 });
 
-test('the demo provider links, reads its grant, refreshes and revokes', async ({ page }) => {
+test('the demo provider links, queries its grant and adds an item to it, refreshes and revokes', async ({ page }) => {
   await page.goto('http://localhost:4000/');
   await page.locator('input[name=scope][value=transfers]').uncheck();
   await page.getByRole('button', { name: '銀行口座を連携する / Connect your bank' }).click();
@@ -40,6 +40,19 @@ test('the demo provider links, reads its grant, refreshes and revokes', async ({
   await page.getByRole('button', { name: '同意する' }).click();
   await expect(page.getByText('口座を連携しました / Your bank account is linked')).toBeVisible();
   expect((await page.locator('#granted-scope').getAttribute('data-scope'))?.split(' ').sort()).toEqual(['balances', 'payees', 'statements']);
+  // Grant Management: the app shows its grant as the bank holds it, and adds an item to the same grant
+  const grantId = (await page.locator('#grant-id code').textContent())!;
+  expect(grantId.length).toBeGreaterThan(20);
+  await page.locator('#query-grant').click();
+  await expect(page.locator('#grant-json')).toContainText(`"grant_id": "${grantId}"`);
+  await expect(page.locator('#grant-json')).toContainText('"status": "active"');
+  await page.locator('#add-items-form input[value=transfers]').check();
+  await page.locator('#add-items').click();
+  await expect(page.getByTestId('consent-current')).toContainText('いまの連携に項目を追加することを求めています');
+  await page.getByRole('button', { name: '同意する' }).click();
+  await expect(page.getByText('連携に項目を追加しました / Items added to your link')).toBeVisible();
+  await expect(page.getByText(`grant_id: ${grantId} (unchanged)`)).toBeVisible();
+  expect((await page.locator('#granted-scope').getAttribute('data-scope'))?.split(' ').sort()).toEqual(['balances', 'payees', 'statements', 'transfers']);
   await page.locator('#refresh').click();
   await expect(page.getByText('トークンを更新しました / Token refreshed')).toBeVisible();
   await page.locator('#introspect').click();

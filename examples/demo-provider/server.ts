@@ -124,6 +124,8 @@ type Pending = {
   requestedScope: string;
   redirectUri: string;
   startedAt: number;
+  /** Grant Management: adding items to the link we hold (grant_management_action=update). */
+  updating?: string;
 };
 
 type ApiResult =
@@ -140,6 +142,9 @@ type Linked = {
   tokenType: string;
   scope?: string;
   requestedScope: string;
+  /** Grant Management: the bank's id of this link (the token response's grant_id). */
+  grantId?: string;
+  grant?: { at: number; status: number; body: unknown };
   expiresAt?: number;
   linkedAt: number;
   refreshedAt?: number;
@@ -259,7 +264,10 @@ async function connect(session: Session, form: URLSearchParams): Promise<string 
     session.notices.push({ kind: 'error', title: '項目を1つ以上選んでください / Choose at least one item' });
     return undefined;
   }
-  const requestedScope = [...new Set(scopes)].join(' ');
+  // "Add items": ask the bank to update the grant we hold; the scope names everything the new
+  // token should carry (what is granted already is not asked again).
+  const updating = form.get('update') === '1' && session.linked?.grantId ? session.linked.grantId : undefined;
+  const requestedScope = [...new Set([...(updating ? (session.linked?.scope ?? '').split(' ').filter(Boolean) : []), ...scopes])].join(' ');
   try {
     const as = await authorizationServer();
     if (!as.authorization_endpoint) throw new Error('The bank publishes no authorization_endpoint');
@@ -275,12 +283,13 @@ async function connect(session: Session, form: URLSearchParams): Promise<string 
       state,
       code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
+      ...(updating ? { grant_management_action: 'update', grant_id: updating } : {}),
     });
     const par = await withDpopNonceRetry(async () => {
       const response = await oauth.pushedAuthorizationRequest(as, client, auth, params, { ...insecure, DPoP: dpop });
       return oauth.processPushedAuthorizationResponse(as, client, response);
     });
-    session.pending = { state, codeVerifier, dpopKeys, dpop, requestedScope, redirectUri: REDIRECT_URI, startedAt: Date.now() };
+    session.pending = { state, codeVerifier, dpopKeys, dpop, requestedScope, redirectUri: REDIRECT_URI, startedAt: Date.now(), updating };
     const url = new URL(as.authorization_endpoint);
     url.searchParams.set('client_id', CLIENT_ID);
     url.searchParams.set('request_uri', par.request_uri);
@@ -339,10 +348,15 @@ async function callback(session: Session, requestUrl: string): Promise<void> {
       tokenType: tokens.token_type,
       scope: tokens.scope,
       requestedScope: pending.requestedScope,
+      grantId: typeof tokens.grant_id === 'string' ? tokens.grant_id : undefined,
       expiresAt: typeof tokens.expires_in === 'number' ? Date.now() + tokens.expires_in * 1000 : undefined,
-      linkedAt: Date.now(),
+      linkedAt: pending.updating && session.linked ? session.linked.linkedAt : Date.now(),
     };
-    session.notices.push({ kind: 'success', title: '口座を連携しました / Your bank account is linked' });
+    session.notices.push(
+      pending.updating
+        ? { kind: 'success', title: '連携に項目を追加しました / Items added to your link', detail: `grant_id: ${String(tokens.grant_id)} (${tokens.grant_id === pending.updating ? 'unchanged' : 'changed'})` }
+        : { kind: 'success', title: '口座を連携しました / Your bank account is linked' },
+    );
     session.linked.api = await callProviderApi(session.linked);
   } catch (err) {
     session.pending = undefined;
@@ -393,6 +407,44 @@ async function introspect(session: Session): Promise<void> {
     linked.introspection = { at: Date.now(), body: await oauth.processIntrospectionResponse(as, client, response) };
   } catch (err) {
     session.notices.push(errorNotice('introspect に失敗しました / Introspection failed', err));
+  }
+}
+
+/**
+ * Grant Management: our own token (client credentials, DPoP-bound), then GET the grant the bank
+ * holds for this link: the items granted now, the accounts, the status and the expiry.
+ */
+async function queryGrant(session: Session): Promise<void> {
+  const linked = session.linked;
+  if (!linked?.grantId) return void session.notices.push({ kind: 'error', title: 'grant_id がありません / No grant_id for this link' });
+  try {
+    const as = await authorizationServer();
+    if (!as.grant_management_endpoint) throw new Error('The bank publishes no grant_management_endpoint');
+    const auth = await clientAuth();
+    const keys = await oauth.generateKeyPair('ES256');
+    const dpop = oauth.DPoP(client, keys);
+    const tokens = await withDpopNonceRetry(async () => {
+      const response = await oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ scope: 'grant_management_query' }), { ...insecure, DPoP: dpop });
+      return oauth.processClientCredentialsResponse(as, client, response);
+    });
+    const url = new URL(`${String(as.grant_management_endpoint)}/${encodeURIComponent(linked.grantId)}`);
+    let response: Response;
+    try {
+      response = await oauth.protectedResourceRequest(tokens.access_token, 'GET', url, new Headers(), null, { ...insecure, DPoP: dpop });
+    } catch (err) {
+      if (!(err instanceof oauth.WWWAuthenticateChallengeError)) throw err;
+      response = err.response;
+    }
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: shown as text
+    }
+    linked.grant = { at: Date.now(), status: response.status, body };
+  } catch (err) {
+    session.notices.push(errorNotice('グラントを照会できませんでした / Could not query the grant', err));
   }
 }
 
@@ -521,6 +573,20 @@ function renderNotices(notices: Notice[]): string {
     .join('\n');
 }
 
+/** Grant Management update: the items this link does not have yet, to ask the bank for. */
+function renderAddItems(csrf: string, granted: Set<string>): string {
+  const missing = SCOPES.filter((s) => !granted.has(s.id));
+  if (missing.length === 0) return '';
+  return `<form method="post" action="/connect" id="add-items-form" class="add-items">
+    ${csrf}<input type="hidden" name="update" value="1">
+    <fieldset>
+      <legend>項目を追加 / Add items to this link</legend>
+      ${missing.map((s) => `<label class="check"><input type="checkbox" name="scope" value="${esc(s.id)}"> <span><span class="check-name">${esc(s.ja)}</span> <span class="check-en">${esc(s.en)}</span></span></label>`).join('\n')}
+    </fieldset>
+    <button type="submit" id="add-items">銀行で追加に同意する / Ask the bank to add them</button>
+  </form>`;
+}
+
 function renderConnectForm(session: Session): string {
   const box = (group: 'info' | 'tx') =>
     SCOPES.filter((s) => s.group === group)
@@ -592,6 +658,8 @@ function renderLinked(session: Session, linked: Linked): string {
     <dt>許可された項目<br><span class="muted">Granted scope</span></dt>
     <dd id="granted-scope" data-scope="${esc(linked.scope ?? '')}">${scopeChips(linked.scope)}
       ${notGranted.length ? `<p class="muted small">要求したが許可されなかった項目 / Requested but not granted: ${notGranted.map((s) => `<code>${esc(s)}</code>`).join(' ')}</p>` : ''}</dd>
+    <dt>grant_id<br><span class="muted">Grant Management</span></dt>
+    <dd id="grant-id">${linked.grantId ? `<code>${esc(linked.grantId)}</code>` : '<span class="muted">—</span>'}</dd>
     <dt>アクセストークン有効期限<br><span class="muted">Access token expires</span></dt>
     <dd id="token-expiry">${linked.expiresAt ? `${esc(when(linked.expiresAt))} <span class="muted">(${esc(relative(linked.expiresAt))})</span>` : '<span class="muted">unknown (no expires_in)</span>'}</dd>
     <dt>トークン種別<br><span class="muted">Token type</span></dt>
@@ -604,7 +672,15 @@ function renderLinked(session: Session, linked: Linked): string {
     <form method="post" action="/refresh">${csrf}<button type="submit" id="refresh">更新 / Refresh token</button></form>
     <form method="post" action="/introspect">${csrf}<button type="submit" id="introspect">確認 / Introspect</button></form>
     <form method="post" action="/api">${csrf}<button type="submit" id="call-api">口座一覧 / Call API</button></form>
+    ${linked.grantId ? `<form method="post" action="/grant">${csrf}<button type="submit" id="query-grant">グラントを照会 / Query grant</button></form>` : ''}
   </div>
+  ${linked.grantId && !linked.stoppedReason ? renderAddItems(csrf, granted) : ''}
+  ${
+    linked.grant
+      ? `<div id="grant" class="grant"><p class="muted small">GET grant_management_endpoint/${esc(linked.grantId ?? '')} · ${esc(when(linked.grant.at))} · HTTP ${esc(linked.grant.status)}</p>
+  <pre id="grant-json">${esc(JSON.stringify(linked.grant.body, null, 2))}</pre></div>`
+      : ''
+  }
   <div class="danger-zone">
     <p class="small muted">連携を解除すると、銀行側の連携も停止されます。<br>Revoking stops the link at the bank as well.</p>
     <form method="post" action="/revoke">${csrf}<button type="submit" id="revoke" class="danger">連携を解除 / Revoke</button></form>
@@ -836,7 +912,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     return void res.end();
   }
 
-  if (method === 'POST' && ['/connect', '/refresh', '/introspect', '/revoke', '/api', '/forget'].includes(url.pathname)) {
+  if (method === 'POST' && ['/connect', '/refresh', '/introspect', '/revoke', '/api', '/forget', '/grant'].includes(url.pathname)) {
     const session = getSession(req);
     const form = await readForm(req);
     if (!session || !csrfOk(session, form)) {
@@ -854,6 +930,9 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
         break;
       case '/introspect':
         await introspect(session);
+        break;
+      case '/grant':
+        await queryGrant(session);
         break;
       case '/revoke':
         await revoke(session);
