@@ -13,6 +13,8 @@ const nextConfig = {
       beforeFiles: [
         // RFC 8414 discovery for the issuer <origin>/oauth, and the authorization server itself.
         { source: '/.well-known/oauth-authorization-server/oauth', destination: '/api/oauth/.well-known/oauth-authorization-server' },
+        // OpenID Shared Signals 1.0 §7.2: the transmitter's configuration for the issuer <origin>/oauth.
+        { source: '/.well-known/ssf-configuration/oauth', destination: '/api/oauth/.well-known/ssf-configuration' },
         { source: '/oauth/:path*', destination: '/api/oauth/:path*' },
       ],
     };

@@ -24,7 +24,7 @@ test.describe('authorization server protocol', () => {
       pushed_authorization_request_endpoint: `${base()}/oauth/par`,
     });
     // the six items of a customer's consent, and the provider's own Grant Management scopes
-    expect(oidc.scopes_supported).toEqual(['balances', 'statements', 'payees', 'transfers', 'direct_debit_applications', 'direct_debit_transfers', 'grant_management_query', 'grant_management_revoke']);
+    expect(oidc.scopes_supported).toEqual(['balances', 'statements', 'payees', 'transfers', 'direct_debit_applications', 'direct_debit_transfers', 'grant_management_query', 'grant_management_revoke', 'ssf']);
     expect(oidc.grant_types_supported).not.toContain('password');
     expect(oidc.grant_types_supported).not.toContain('implicit');
     expect(oidc.dpop_signing_alg_values_supported.length).toBeGreaterThan(0);

@@ -112,7 +112,7 @@ const COMMANDS = {
     summary: 'List notifications to providers and their delivery state, newest first.',
     options: {
       provider: { type: 'string', help: 'provider id or client_id' },
-      state: { type: 'string', help: 'pending | delivered | failed | no_endpoint' },
+      state: { type: 'string', help: 'pending | delivered | failed | no_endpoint | poll | held | not_requested' },
       limit: { type: 'string', help: 'how many (1-500, default 50)' },
     },
   },
@@ -262,8 +262,8 @@ export function parseOpsArgs(
       const limit = raw === '' ? 50 : Number(raw);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError(`--limit must be a whole number from 1 to 500, got "${raw}".`, name);
       const state = str('state');
-      if (state !== '' && !['pending', 'delivered', 'failed', 'no_endpoint'].includes(state)) {
-        throw new UsageError(`--state must be pending, delivered, failed or no_endpoint, got "${state}".`, name);
+      if (state !== '' && !['pending', 'delivered', 'failed', 'no_endpoint', 'poll', 'held', 'not_requested'].includes(state)) {
+        throw new UsageError(`--state must be pending, delivered, failed, no_endpoint, poll, held or not_requested, got "${state}".`, name);
       }
       return { name, provider: str('provider') || undefined, state: state || undefined, limit };
     }

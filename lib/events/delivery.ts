@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import type { Db } from '@/lib/db/connect';
-import { providerEvents, providers } from '@/lib/db/schema';
+import { providerEvents, providers, ssfStreams } from '@/lib/db/schema';
 import { isSandbox } from '@/lib/env';
 import { log } from '@/lib/observability/logger';
 import { metrics } from '@/lib/observability/metrics';
@@ -95,14 +95,24 @@ export async function deliverDueEvents(db: Db, options: DeliveryOptions = {}): P
   return report;
 }
 
-/** Read at send time, so a corrected endpoint is used by the next retry. */
-async function endpointsOf(db: Db, events: ClaimedEvent[]): Promise<Map<string, string | null>> {
+type Endpoint = { url: string | null; authorization: string | null };
+
+/**
+ * Read at send time, so a corrected endpoint is used by the next retry: a push SSF stream's
+ * endpoint (with the Authorization header its receiver asked for), else the registered one.
+ */
+async function endpointsOf(db: Db, events: ClaimedEvent[]): Promise<Map<string, Endpoint>> {
   const ids = [...new Set(events.map((e) => e.providerId))];
-  const rows = await db.select({ id: providers.id, eventsEndpoint: providers.eventsEndpoint }).from(providers).where(inArray(providers.id, ids));
-  return new Map(rows.map((r) => [r.id, r.eventsEndpoint]));
+  const rows = await db
+    .select({ id: providers.id, eventsEndpoint: providers.eventsEndpoint, method: ssfStreams.deliveryMethod, streamUrl: ssfStreams.endpointUrl, authorization: ssfStreams.authorizationHeader })
+    .from(providers)
+    .leftJoin(ssfStreams, eq(ssfStreams.providerId, providers.id))
+    .where(inArray(providers.id, ids));
+  return new Map(rows.map((r) => [r.id, r.method === 'push' ? { url: r.streamUrl, authorization: r.authorization } : { url: r.eventsEndpoint, authorization: null }]));
 }
 
-async function attempt(event: ClaimedEvent, endpoint: string | null, options: DeliveryOptions): Promise<Outcome> {
+async function attempt(event: ClaimedEvent, target: Endpoint | null, options: DeliveryOptions): Promise<Outcome> {
+  const endpoint = target?.url;
   if (!endpoint) return { kind: 'no_endpoint' };
   const protocol = URL.canParse(endpoint) ? new URL(endpoint).protocol : undefined;
   if (protocol !== 'https:' && protocol !== 'http:') return { kind: 'permanent', error: 'events endpoint is not an http(s) URL' };
@@ -114,16 +124,16 @@ async function attempt(event: ClaimedEvent, endpoint: string | null, options: De
   } catch (error) {
     return { kind: 'retry', error: `signing failed: ${errorText(error)}` };
   }
-  return push(endpoint, body, options);
+  return push(endpoint, body, options, target.authorization);
 }
 
 /** RFC 8935 §2: POST the SET; 2xx (202 per the RFC) is acknowledged, anything else is an error. */
-async function push(endpoint: string, body: string, options: DeliveryOptions): Promise<Outcome> {
+async function push(endpoint: string, body: string, options: DeliveryOptions, authorization: string | null = null): Promise<Outcome> {
   const fetchImpl = options.fetchImpl ?? fetch;
   try {
     const response = await fetchImpl(endpoint, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/secevent+jwt', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/secevent+jwt', Accept: 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
       body,
       // A redirect is not followed: the SET goes only to the registered endpoint.
       redirect: 'manual',

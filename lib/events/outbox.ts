@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/connect';
-import { links, providerEvents, providers } from '@/lib/db/schema';
+import { links, providerEvents, providers, ssfStreams } from '@/lib/db/schema';
 import { env, isSandbox } from '@/lib/env';
 
 /**
@@ -26,7 +26,9 @@ export const PROVIDER_EVENT_TYPES = [
 ] as const;
 export type ProviderEventType = (typeof PROVIDER_EVENT_TYPES)[number];
 
-export const PROVIDER_EVENT_STATES = ['pending', 'delivered', 'failed', 'no_endpoint'] as const;
+// With an SSF stream (lib/ssf/streams.ts) also: 'poll' (waiting to be polled and acknowledged,
+// RFC 8936), 'held' (the stream is paused) and 'not_requested' (not asked for, or the stream is disabled).
+export const PROVIDER_EVENT_STATES = ['pending', 'delivered', 'failed', 'no_endpoint', 'poll', 'held', 'not_requested'] as const;
 export type ProviderEventState = (typeof PROVIDER_EVENT_STATES)[number];
 
 /**
@@ -52,12 +54,32 @@ export function eventIssuer(): string {
   return `${origin}/oauth`;
 }
 
+/** SSF 1.0 §8.1.4: the event a stream verification sends (lib/ssf/streams.ts). */
+export const VERIFICATION_EVENT = 'https://schemas.openid.net/secevent/ssf/event-type/verification';
+
+type StreamForState = { status: string; deliveryMethod: string; eventsRequested: string[] | null };
+
+/**
+ * The state a new outbox row starts in: by the provider's SSF stream when it has one (disabled or
+ * not requested: not delivered; paused: held; poll: waiting to be polled; push: the worker's), else
+ * by its registered events endpoint.
+ */
+export function initialEventState(stream: StreamForState | null, eventsEndpoint: string | null, eventUri: string): ProviderEventState {
+  if (!stream) return eventsEndpoint ? 'pending' : 'no_endpoint';
+  if (stream.status === 'disabled') return 'not_requested';
+  if (eventUri !== VERIFICATION_EVENT && stream.eventsRequested && !stream.eventsRequested.includes(eventUri)) return 'not_requested';
+  if (stream.status === 'paused') return 'held';
+  return stream.deliveryMethod === 'poll' ? 'poll' : 'pending';
+}
+
 export type ProviderEventInput = {
   providerId: string;
   linkId?: string | null;
   type: ProviderEventType;
   /** Event-specific members (snake_case), e.g. `reason` (Art. 5.2 code), `initiator`, `granted_items`. */
   detail?: Record<string, unknown>;
+  /** SSF `txn`: the id of the change this event reports (the link history row). */
+  txn?: string;
   now?: Date;
 };
 
@@ -69,6 +91,7 @@ export type SecurityEventClaims = {
   jti: string;
   aud: string;
   toe: number;
+  txn?: string;
   sub_id: SubjectIdentifier;
   events: Record<string, Record<string, unknown>>;
 };
@@ -93,6 +116,7 @@ export async function enqueueProviderEvent(tx: Executor, e: ProviderEventInput):
     jti,
     aud: provider.clientId,
     toe: seconds,
+    ...(e.txn ? { txn: e.txn } : {}),
     sub_id: customerId ? { format: 'iss_sub', iss: issuer, sub: customerId } : { format: 'opaque', id: provider.clientId },
     events: { [eventTypeUri(e.type)]: { ...(e.detail ?? {}), ...(e.linkId ? { link_id: e.linkId } : {}) } },
   };
@@ -102,7 +126,7 @@ export async function enqueueProviderEvent(tx: Executor, e: ProviderEventInput):
     linkId: e.linkId ?? null,
     eventType: e.type,
     claims,
-    state: provider.eventsEndpoint ? 'pending' : 'no_endpoint',
+    state: initialEventState(provider.stream, provider.eventsEndpoint, eventTypeUri(e.type)),
     nextAttemptAt: now,
     createdAt: now,
   });
@@ -111,11 +135,20 @@ export async function enqueueProviderEvent(tx: Executor, e: ProviderEventInput):
 
 async function providerOf(tx: Executor, providerId: string) {
   const [provider] = await tx
-    .select({ id: providers.id, clientId: providers.clientId, eventsEndpoint: providers.eventsEndpoint })
+    .select({
+      id: providers.id,
+      clientId: providers.clientId,
+      eventsEndpoint: providers.eventsEndpoint,
+      streamStatus: ssfStreams.status,
+      deliveryMethod: ssfStreams.deliveryMethod,
+      eventsRequested: ssfStreams.eventsRequested,
+    })
     .from(providers)
+    .leftJoin(ssfStreams, eq(ssfStreams.providerId, providers.id))
     .where(eq(providers.id, providerId));
   if (!provider) throw new Error(`provider ${providerId} not found`);
-  return provider;
+  const { streamStatus, deliveryMethod, eventsRequested, ...rest } = provider;
+  return { ...rest, stream: streamStatus && deliveryMethod ? { status: streamStatus, deliveryMethod, eventsRequested } : null };
 }
 
 /**

@@ -220,8 +220,8 @@ export async function changeLink(tx: Executor, link: LockedLink, transition: Lin
   if (p.endGrant && link.grantId) await revokeGrantRecords(tx, link.grantId);
   const set = { ...p.set, ...(p.endGrant ? { grantId: null } : {}) };
   if (p.bumpVersion !== false) change.version = await writeLink(tx, link.id, set);
-  await writeHistory(tx, link.id, actor, p.event, p.item ?? null, p.detail, now);
-  if (p.notify) await enqueueProviderEvent(tx, { providerId: link.providerId, linkId: link.id, type: p.notify.type, detail: p.notify.detail, now });
+  const historyId = await writeHistory(tx, link.id, actor, p.event, p.item ?? null, p.detail, now);
+  if (p.notify) await enqueueProviderEvent(tx, { providerId: link.providerId, linkId: link.id, type: p.notify.type, detail: p.notify.detail, txn: String(historyId), now });
   return change;
 }
 
@@ -236,12 +236,13 @@ async function writeLink(tx: Executor, linkId: string, set: Partial<typeof links
 }
 
 /** The history row of a change, and its receipt when it is one the customer gets (issue 14 §2). */
-async function writeHistory(tx: Executor, linkId: string, actor: LinkActor, event: LinkEvent, item: PermissionItem | null, detail: Record<string, unknown>, now: Date) {
+async function writeHistory(tx: Executor, linkId: string, actor: LinkActor, event: LinkEvent, item: PermissionItem | null, detail: Record<string, unknown>, now: Date): Promise<number> {
   const [row] = await tx
     .insert(linkHistory)
     .values({ linkId, at: now, actorType: actor.type, actorId: actor.type === 'system' ? null : actor.id, event, item, detail })
     .returning({ id: linkHistory.id });
   if (isReceiptEvent(event)) await writeReceipt(tx, { linkId, historyId: row!.id, event, actorType: actor.type, item, detail, now });
+  return row!.id;
 }
 
 /**

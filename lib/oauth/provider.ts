@@ -13,8 +13,14 @@ import { loadOauthKeys } from './keys';
 import { onGrantRevoked } from './grant-revoked';
 import { renderOauthError } from './render-error';
 import { apiResource } from './scopes';
+import { SSF_SCOPE } from '@/lib/ssf/streams';
 
 const ACCESS_TOKEN_TTL = 10 * 60; // s
+
+function requestedScopes(ctx: KoaContextWithOIDC): string[] {
+  const scope = (ctx.oidc?.params as { scope?: unknown } | undefined)?.scope;
+  return typeof scope === 'string' ? scope.split(' ') : [];
+}
 
 function isClientCredentials(ctx: KoaContextWithOIDC): boolean {
   return (ctx.oidc?.params as { grant_type?: unknown } | undefined)?.grant_type === 'client_credentials';
@@ -36,6 +42,8 @@ async function createProvider(origin: string): Promise<Provider> {
   const resource = apiResource(origin);
   // Grant Management (lib/oauth/grant-management.ts): the audience of the provider's own management token.
   const grants = `${issuer}/grants`;
+  // Shared Signals (lib/ssf): the audience of the provider's token for its stream and polling.
+  const ssf = `${issuer}/ssf`;
   const keys = await loadOauthKeys();
 
   const configuration: Configuration = {
@@ -106,7 +114,7 @@ async function createProvider(origin: string): Promise<Provider> {
         enabled: true,
         // The customer's consent is for the API; the provider's own token (client credentials) is
         // for the grant management endpoint, and neither is ever issued for the other.
-        defaultResource: (ctx) => (isClientCredentials(ctx) ? grants : resource),
+        defaultResource: (ctx) => (isClientCredentials(ctx) ? (requestedScopes(ctx).includes(SSF_SCOPE) ? ssf : grants) : resource),
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, indicator) => {
           if (indicator === resource && !isClientCredentials(ctx)) {
@@ -114,6 +122,9 @@ async function createProvider(origin: string): Promise<Provider> {
           }
           if (indicator === grants && isClientCredentials(ctx)) {
             return { scope: GRANT_MANAGEMENT_SCOPES.join(' '), audience: grants, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL };
+          }
+          if (indicator === ssf && isClientCredentials(ctx)) {
+            return { scope: SSF_SCOPE, audience: ssf, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL };
           }
           throw new errors.InvalidTarget();
         },
@@ -161,7 +172,7 @@ async function createProvider(origin: string): Promise<Provider> {
     if (clientId) setRequestPrincipal(`provider:${clientId}`);
     if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
       Object.assign(ctx.body, {
-        scopes_supported: [...PERMISSION_ITEM_IDS, ...GRANT_MANAGEMENT_SCOPES],
+        scopes_supported: [...PERMISSION_ITEM_IDS, ...GRANT_MANAGEMENT_SCOPES, SSF_SCOPE],
         grant_management_endpoint: grants,
         grant_management_actions_supported: [...GRANT_MANAGEMENT_ACTIONS_SUPPORTED],
         grant_management_action_required: false,

@@ -102,7 +102,9 @@ export const providerEvents = pgTable(
     eventType: text('event_type').notNull(),
     // The SET claims (iss, iat, jti, aud, sub_id, events); signed at delivery with these exact claims.
     claims: jsonb('claims').$type<Record<string, unknown>>().notNull(),
-    // 'pending' | 'delivered' | 'failed' (gave up after the last retry) | 'no_endpoint'
+    // 'pending' | 'delivered' | 'failed' (gave up after the last retry) | 'no_endpoint', and with an
+    // SSF stream: 'poll' (waiting for the provider to poll and acknowledge), 'held' (stream paused),
+    // 'not_requested' (the stream does not ask for this event type, or is disabled)
     state: text('state').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
@@ -118,5 +120,31 @@ export const providerEvents = pgTable(
     index('provider_events_provider_idx').on(t.providerId, t.createdAt),
     // The staff notifications list, newest first across providers (issue 13: it scanned the table).
     index('provider_events_created_idx').on(t.createdAt),
+    // SSF poll (RFC 8936) and a paused stream's release: one provider's events in a state, oldest first.
+    index('provider_events_provider_state_idx').on(t.providerId, t.state, t.createdAt),
   ],
 );
+
+// OpenID Shared Signals Framework 1.0: the provider's event stream (one per provider, the receiver
+// being the provider itself). Without a row, events go to the registered `events_endpoint` as
+// before; with one, its delivery method, status and requested events decide (lib/ssf/streams.ts).
+export const ssfStreams = pgTable('ssf_streams', {
+  providerId: uuid('provider_id')
+    .primaryKey()
+    .references(() => providers.id),
+  streamId: text('stream_id').notNull().unique(),
+  // 'push' (RFC 8935, to endpointUrl) | 'poll' (RFC 8936, the provider polls <issuer>/ssf/poll)
+  deliveryMethod: text('delivery_method').notNull(),
+  endpointUrl: text('endpoint_url'),
+  // The receiver's Authorization header value for push, if it asked for one (SSF 1.0 §8.1.1).
+  authorizationHeader: text('authorization_header'),
+  // Event type URIs; null = every event the bank supports.
+  eventsRequested: jsonb('events_requested').$type<string[] | null>(),
+  description: text('description'),
+  // 'enabled' | 'paused' (events held, delivered in order on enable) | 'disabled' (none kept)
+  status: text('status').notNull().default('enabled'),
+  reason: text('reason'),
+  lastVerificationAt: timestamp('last_verification_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -7,6 +7,7 @@ import { initDb } from '@/lib/db';
 import { log } from '@/lib/observability/logger';
 import { handleGrantManagement } from '@/lib/oauth/grant-endpoint';
 import { getOauthProvider } from '@/lib/oauth/provider';
+import { handleSsf } from '@/lib/ssf/endpoint';
 
 // oidc-provider (Koa) mounted on one catch-all; `/oauth/*` is rewritten here (next.config.js).
 export const config = { api: { bodyParser: false, externalResolver: true } };
@@ -134,7 +135,9 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
   const url = req.url ?? '/';
   req.url = url.startsWith('/.well-known/oauth-authorization-server')
     ? '/.well-known/openid-configuration' // RFC 8414 path for the issuer <origin>/oauth
-    : url.replace(/^\/api\/oauth/, '').replace(/^\/oauth/, '') || '/';
+    : url.startsWith('/.well-known/ssf-configuration')
+      ? '/.well-known/ssf-configuration' // SSF 1.0 §7.2: the issuer's path after the well-known name
+      : url.replace(/^\/api\/oauth/, '').replace(/^\/oauth/, '') || '/';
   // oidc-provider derives its mount path (and so every endpoint URL) from originalUrl.
   (req as NextApiRequest & { originalUrl?: string }).originalUrl = `/oauth${req.url}`;
   withoutCors(res);
@@ -149,6 +152,8 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
   if (malformedParameters(req.url.split('?').slice(1).join('?'))) return refuse(res, 400, 'invalid_request', 'The query string is not valid percent-encoding, or holds a NUL.');
   // Grant Management's endpoint is the bank's own, beside oidc-provider's (lib/oauth/grant-endpoint.ts).
   if (path.startsWith('/grants/')) return handleGrantManagement(req, res, provider, path);
+  // The Shared Signals transmitter (lib/ssf/endpoint.ts).
+  if (path.startsWith('/ssf/') || path === '/.well-known/ssf-configuration') return handleSsf(req, res, provider, path, new URLSearchParams(req.url.split('?')[1] ?? ''));
   let request: IncomingMessage = req;
   if (postOnly) {
     const body = await readBody(req);

@@ -17,6 +17,9 @@ const stateStyle = {
   delivered: { Icon: CheckCircleIcon, className: 'text-positive' },
   failed: { Icon: AlertTriangleIcon, className: 'text-critical' },
   no_endpoint: { Icon: MinusCircleIcon, className: 'text-neutral' },
+  poll: { Icon: ClockIcon, className: 'text-warning' },
+  held: { Icon: ClockIcon, className: 'text-neutral' },
+  not_requested: { Icon: MinusCircleIcon, className: 'text-neutral' },
 } as const;
 
 /** Delivery state of every notification (Security Event Token) sent to providers. */
