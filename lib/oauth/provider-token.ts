@@ -27,7 +27,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function refuseToken(res: ServerResponse, status: 401 | 403, error: 'invalid_token' | 'invalid_dpop_proof' | 'insufficient_scope', description: string): void {
-  const challenge = `DPoP error="${error}", error_description="${description.replace(/"/g, "'")}", algs="ES256 PS256 EdDSA"`;
+  // A header value is ASCII: quotes and anything outside printable ASCII become plain characters.
+  const ascii = description.replace(/[’‘]/g, "'").replace(/"/g, "'").replace(/[^\x20-\x7e]/g, '?');
+  const challenge = `DPoP error="${error}", error_description="${ascii}", algs="ES256 PS256 EdDSA"`;
   sendJson(res, status, { error, error_description: description }, { 'WWW-Authenticate': challenge });
 }
 
@@ -46,7 +48,7 @@ export async function authenticateProvider(
 ): Promise<ProviderCaller | null> {
   const [scheme, accessToken, ...rest] = (req.headers.authorization ?? '').split(' ');
   if (scheme?.toLowerCase() !== 'dpop' || !accessToken || rest.length > 0) {
-    refuseToken(res, 401, 'invalid_token', 'Send the provider’s own access token as Authorization: DPoP <token> with a DPoP proof');
+    refuseToken(res, 401, 'invalid_token', 'Send the provider\'s own access token as Authorization: DPoP <token> with a DPoP proof');
     return null;
   }
   const proofHeader = req.headers.dpop;
