@@ -14,6 +14,7 @@ export type AuthorizationServer = {
   introspect: string;
   jwks: string;
   grants: string;
+  ssfConfiguration: string;
 };
 
 export function authorizationServer(doc: OpenApiDoc, origin: string): AuthorizationServer {
@@ -30,6 +31,7 @@ export function authorizationServer(doc: OpenApiDoc, origin: string): Authorizat
     introspect: `${issuer}/introspect`,
     jwks: `${issuer}/jwks`,
     grants: `${issuer}/grants`,
+    ssfConfiguration: `${origin}/.well-known/ssf-configuration/oauth`,
   };
 }
 
@@ -128,4 +130,29 @@ export function problemExample(): string {
     '',
     JSON.stringify(body, null, 2),
   ].join('\n');
+}
+
+/** Shared Signals (SSF 1.0): the provider's token, a poll stream, a poll with acknowledgement. */
+export function signalExamples(as: AuthorizationServer) {
+  const token = [
+    `curl -X POST '${as.token}'`,
+    `  -H "DPoP: $DPOP_PROOF"`,
+    ...ASSERTION,
+    `  --data-urlencode 'grant_type=client_credentials'`,
+    `  --data-urlencode 'scope=ssf'`,
+  ].join(' \\\n');
+  const create = [
+    `curl -X POST '${as.issuer}/ssf/stream'`,
+    `  -H "Authorization: DPoP $SSF_TOKEN" -H "DPoP: $DPOP_PROOF"`,
+    `  -H 'Content-Type: application/json'`,
+    `  -d '{"delivery":{"method":"urn:ietf:rfc:8936"},"events_requested":["https://schemas.renkei.example/secevent/event-type/link-revoked"]}'`,
+  ].join(' \\\n');
+  const poll = [
+    `curl -X POST '${as.issuer}/ssf/poll'`,
+    `  -H "Authorization: DPoP $SSF_TOKEN" -H "DPoP: $DPOP_PROOF"`,
+    `  -H 'Content-Type: application/json'`,
+    `  -d '{"ack":["4f1c…"],"maxEvents":20}'`,
+  ].join(' \\\n');
+  const pollResponse = JSON.stringify({ sets: { '9b0e…': 'eyJ0eXAiOiJzZWNldmVudCtqd3QiLC…' }, moreAvailable: false }, null, 2);
+  return { token, create, poll, pollResponse };
 }

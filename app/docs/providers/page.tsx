@@ -4,7 +4,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { z } from 'zod';
 import { BreakablePath, Code, CodeBlock } from '@/components/api-docs/code-block';
-import { authorizationServer, connectExamples, grantExamples, problemExample } from '@/components/api-docs/connect-examples';
+import { authorizationServer, connectExamples, grantExamples, problemExample, signalExamples } from '@/components/api-docs/connect-examples';
 import { FieldList } from '@/components/api-docs/field-list';
 import { fieldsOf, json, operationsOf, type JsonSchema, type OpenApiDoc } from '@/components/api-docs/openapi-model';
 import { OperationSection } from '@/components/api-docs/operation-section';
@@ -33,7 +33,7 @@ async function publicOrigin(): Promise<string> {
   return `${proto}://${host}`;
 }
 
-const SECTION_IDS = ['overview', 'connect', 'grants', 'registration', 'sandbox', 'checks', 'errors', 'idempotency', 'operations'] as const;
+const SECTION_IDS = ['overview', 'connect', 'grants', 'signals', 'registration', 'sandbox', 'checks', 'errors', 'idempotency', 'operations'] as const;
 const CHECKS = [
   { step: 'maintenance', result: '503 · Retry-After' },
   { step: 'scheme', result: '401 invalid_token' },
@@ -68,6 +68,7 @@ export default async function ProviderDocsPage() {
   const as = authorizationServer(doc, origin);
   const examples = connectExamples(as, server, 'balances statements');
   const grantExample = grantExamples(as, server);
+  const signalExample = signalExamples(as);
   const registrationFields = fieldsOf(doc, z.toJSONSchema(registrationSchema(isSandbox), { io: 'input' }) as JsonSchema);
   const code = (chunks: ReactNode) => <Code>{chunks}</Code>;
   const rich = (key: string) => t.rich(key, { code });
@@ -146,7 +147,7 @@ export default async function ProviderDocsPage() {
               <div className="space-y-3">
                 <h3 className="text-lg font-bold">{t('sections.endpoints')}</h3>
                 <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[12rem_minmax(0,1fr)]" data-testid="as-endpoints">
-                  {(['issuer', 'discoveryOidc', 'discoveryRfc8414', 'par', 'authorize', 'token', 'revoke', 'introspect', 'jwks', 'grants'] as const).map((key) => (
+                  {(['issuer', 'discoveryOidc', 'discoveryRfc8414', 'par', 'authorize', 'token', 'revoke', 'introspect', 'jwks', 'grants', 'ssfConfiguration'] as const).map((key) => (
                     <div key={key} className="contents">
                       <dt className="font-semibold text-ink-muted">{t(`endpoints.${key}`)}</dt>
                       <dd className="mb-2 sm:mb-0">
@@ -251,6 +252,20 @@ export default async function ProviderDocsPage() {
               <CodeBlock caption={t('grants.queryCaption')} code={grantExample.query} />
               <CodeBlock caption="200 OK" code={grantExample.queryResponse} />
               <CodeBlock caption={t('grants.revokeCaption')} code={grantExample.revoke} />
+            </Card>
+          </Section>
+
+          <Section id="signals" title={t('sections.signals')} lead={rich('signals.lead')} className="scroll-mt-4">
+            <Card className="space-y-6" data-testid="shared-signals">
+              <ul className="list-disc space-y-1.5 pl-5">
+                {(['stream', 'push', 'poll', 'status', 'verify', 'set'] as const).map((key) => (
+                  <li key={key}>{rich(`signals.points.${key}`)}</li>
+                ))}
+              </ul>
+              <CodeBlock caption={t('signals.tokenCaption')} code={signalExample.token} />
+              <CodeBlock caption={t('signals.createCaption')} code={signalExample.create} />
+              <CodeBlock caption={t('signals.pollCaption')} code={signalExample.poll} />
+              <CodeBlock caption="200 OK" code={signalExample.pollResponse} />
             </Card>
           </Section>
 
