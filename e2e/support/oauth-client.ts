@@ -102,7 +102,12 @@ export async function managementToken(baseURL: string, scope: string, options: {
   const client: oauth.Client = { client_id: options.clientId ?? DEMO_CLIENT_ID, token_endpoint_auth_signing_alg: 'ES256' };
   const dpopKeys = await oauth.generateKeyPair('ES256');
   const dpop = oauth.DPoP(client, dpopKeys);
-  const response = await oauth.clientCredentialsGrantRequest(as, client, await clientAuth(), new URLSearchParams({ scope }), { ...insecure, DPoP: dpop });
+  // A well-behaved provider waits out the token endpoint's traffic limit (429 + Retry-After).
+  let response = await oauth.clientCredentialsGrantRequest(as, client, await clientAuth(), new URLSearchParams({ scope }), { ...insecure, DPoP: dpop });
+  for (let attempt = 1; response.status === 429 && attempt < 5; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+    response = await oauth.clientCredentialsGrantRequest(as, client, await clientAuth(), new URLSearchParams({ scope }), { ...insecure, DPoP: dpop });
+  }
   const tokens = recordTokens(await oauth.processClientCredentialsResponse(as, client, response));
   return { as, client, dpop, accessToken: tokens.access_token, tokens };
 }

@@ -38,7 +38,9 @@ export type ProviderCaller = { db: Db; clientId: string; scopes: Set<string> };
 /**
  * Checks the request's management token for `audience` and the one `scope` it needs; answers the
  * refusal itself and returns null, or returns the provider. `htu` is the request's public URL
- * without query (the DPoP proof's). The provider's allowance is the token endpoint's limit.
+ * without query (the DPoP proof's). These calls count against the provider's allowance for API
+ * calls (RATE_LIMIT_PROVIDER_PER_S), not the token endpoint's: a receiver that polls must never
+ * starve its own token requests.
  */
 export async function authenticateProvider(
   req: IncomingMessage,
@@ -100,12 +102,12 @@ export async function authenticateProvider(
     refuseToken(res, 403, 'insufficient_scope', `This request needs the scope ${input.scope}`);
     return null;
   }
-  const limits = await consumeLimits(await limitersFor(db, configuredStore(database.kind)), [{ name: 'token', key: clientId }], (error) =>
+  const limits = await consumeLimits(await limitersFor(db, configuredStore(database.kind)), [{ name: 'provider', key: clientId }], (error) =>
     log('rate-limit').warn({ err: error }, 'the traffic-limit store failed; the provider’s call was let through'),
   );
   for (const [name, value] of Object.entries(limits.headers)) res.setHeader(name, value);
   if (!limits.allowed) {
-    sendJson(res, 429, { error: 'too_many_requests', error_description: `Over the limit of ${limitPoints('token')} requests a second for this provider; retry after ${limits.retryAfterS} s.` });
+    sendJson(res, 429, { error: 'too_many_requests', error_description: `Over the limit of ${limitPoints('provider')} calls a second for this provider; retry after ${limits.retryAfterS} s.` });
     return null;
   }
   return { db, clientId, scopes };
