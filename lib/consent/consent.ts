@@ -5,7 +5,7 @@ import { accounts, chainedConnections, consentDecisions, linkAccounts, linkItems
 import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
 import { DomainError } from '@/lib/domain/link-rules';
 import { computeExpiresAt, hasBankHold, type LinkStatus } from '@/lib/domain/link-status';
-import type { PermissionItem } from '@/lib/domain/permission-items';
+import { PERMISSION_ITEM_IDS, type PermissionItem } from '@/lib/domain/permission-items';
 import { establishLink } from '@/lib/links/lifecycle';
 import { grantLink, type GrantAction, type GrantRequest } from '@/lib/oauth/grant-management';
 import { itemsFromScope } from '@/lib/oauth/scopes';
@@ -115,11 +115,13 @@ async function currentGrant(db: Executor, clientId: string, grantId: string, cus
     db.select({ item: linkItems.item, granted: linkItems.granted }).from(linkItems).where(eq(linkItems.linkId, link.id)),
     db.select({ id: linkAccounts.accountId }).from(linkAccounts).where(eq(linkAccounts.linkId, link.id)),
   ]);
+  // In the catalogue's order (SPEC §3), whatever order the database returns the rows in.
+  const inOrder = (list: PermissionItem[]) => PERMISSION_ITEM_IDS.filter((id) => list.includes(id));
   return {
     action,
-    currentItems: items.filter((i) => i.granted).map((i) => i.item as PermissionItem),
+    currentItems: inOrder(items.filter((i) => i.granted).map((i) => i.item as PermissionItem)),
     currentAccountIds: accountRows.map((a) => a.id),
-    linkItems: items.map((i) => i.item as PermissionItem),
+    linkItems: inOrder(items.map((i) => i.item as PermissionItem)),
   };
 }
 
