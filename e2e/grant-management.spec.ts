@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe';
 import { startCallbackServer } from './support/callback-server';
+import { servedOpenApi } from './support/openapi-validate';
 import { callApi, discover, grantRequest, managementToken, rawPar, redeemCode, startLinking, validParParams, type ProviderSession } from './support/oauth-client';
 import { signIn } from './support/sign-in';
 import { DEMO4 } from './support/users';
@@ -54,6 +55,11 @@ test('a provider creates, updates, replaces, queries and revokes its grant; the 
   expect(first.body).toMatchObject({ grant_id: grantId, status: 'active', scopes: [{ scope: 'balances', resource: [`${base()}/api/v1`] }] });
   expect((first.body as { accounts: unknown[] }).accounts).toHaveLength(1);
   expect(Date.parse(String((first.body as { expires_at: string }).expires_at))).toBeGreaterThan(Date.now());
+  // the answers are the ones the OpenAPI document describes
+  const validator = await servedOpenApi(base());
+  const documented = (response: Awaited<ReturnType<typeof grantRequest>>, method = 'GET') =>
+    validator.validateResponse({ method, path: `/oauth/grants/${grantId}`, status: response.status, contentType: response.headers.get('content-type'), body: response.body });
+  expect(documented(first)).toEqual([]);
 
   // update: the screen shows what is shared now and asks only for what is new; the grant_id stays
   const updating = await startLinking(base(), 'balances statements payees', { ...CLIENT_B, extra: { grant_management_action: 'update', grant_id: grantId } });
@@ -97,7 +103,9 @@ test('a provider creates, updates, replaces, queries and revokes its grant; the 
   const revoked = await grantRequest(management, 'DELETE', grantId);
   expect(revoked.status).toBe(204);
   expect((await callApi(replacing, replaced.access_token, '/api/v1/payees', { baseURL: base() })).status).toBe(401);
-  expect((await grantRequest(management, 'GET', grantId)).status).toBe(404);
+  const gone = await grantRequest(management, 'GET', grantId);
+  expect(gone.status).toBe(404);
+  expect(documented(gone)).toEqual([]);
   expect((await grantRequest(management, 'DELETE', grantId)).status).toBe(404);
   await page.reload();
   await expect(page.getByTestId('history').locator('li').first()).toContainText('連携を停止しました');

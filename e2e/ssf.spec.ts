@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { startCallbackServer } from './support/callback-server';
+import { servedOpenApi } from './support/openapi-validate';
 import { grantRequest, managementToken, redeemCode, startLinking } from './support/oauth-client';
 import { signIn } from './support/sign-in';
 import { DEMO4 } from './support/users';
@@ -49,7 +50,13 @@ async function receiver() {
       response = error.response;
     }
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+    const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+    // every answer is the one the OpenAPI document describes for that call and status
+    if (parsed !== null) {
+      const validator = await servedOpenApi(base());
+      expect(validator.validateResponse({ method, path: new URL(url).pathname, status: response.status, contentType: response.headers.get('content-type'), body: parsed }), `${method} ${url}`).toEqual([]);
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
   };
   return { management, call };
 }

@@ -40,14 +40,20 @@ type OperationObject = {
   requestBody?: { required?: boolean; content?: Record<string, MediaType> };
   responses?: Record<string, ResponseObject>;
 };
+type Server = { url: string; description?: string };
+/** A path item: its operations, and `servers` when it is not under the document's server. */
+type PathItem = { servers?: Server[]; parameters?: Parameter[] } & { [method in (typeof METHODS)[number]]?: OperationObject };
 export type OpenApiDoc = {
   openapi: string;
   info: { title: string; version: string; description?: string };
-  servers?: { url: string }[];
-  paths: Record<string, Record<string, OperationObject>>;
+  servers?: Server[];
+  paths: Record<string, PathItem>;
   components?: {
     schemas?: Record<string, JsonSchema>;
-    securitySchemes?: Record<string, { flows?: { authorizationCode?: { authorizationUrl?: string; tokenUrl?: string; refreshUrl?: string; scopes?: Record<string, string> } } }>;
+    securitySchemes?: Record<
+      string,
+      { flows?: { authorizationCode?: { authorizationUrl?: string; tokenUrl?: string; refreshUrl?: string; scopes?: Record<string, string> }; clientCredentials?: { tokenUrl?: string; scopes?: Record<string, string> } } }
+    >;
   };
 };
 
@@ -71,8 +77,12 @@ export type ApiOperation = {
   anchor: string;
   method: string;
   path: string;
+  /** The base URL of the call: the path item's own server, else the document's. */
+  server: string;
+  /** True when the path has a server of its own (the authorization server's management calls). */
+  ownServer: boolean;
   summary: string;
-  /** Any one of these items (scopes) lets the call through. */
+  /** Any one of these items (scopes) lets the call through; none: a public call without a token. */
   items: string[];
   parameters: ParameterRow[];
   requestBody?: Body & { required: boolean };
@@ -122,10 +132,13 @@ function constraintsOf(schema: JsonSchema): Constraint[] {
   return out;
 }
 
-/** The fields of an object schema, nested objects and arrays of objects flattened with dotted names. */
+/** The fields of an object schema, nested objects and arrays of objects flattened with dotted names (of a choice of shapes, the first's). */
 export function fieldsOf(doc: OpenApiDoc, schema: JsonSchema | undefined, prefix = '', depth = 0): Field[] {
+  const resolved = resolve(doc, schema);
+  const first = (resolved.oneOf ?? resolved.anyOf)?.[0];
+  if (!resolved.properties && first) return fieldsOf(doc, first, prefix, depth);
   const owner = schema?.$ref ? refName(schema.$ref) : undefined;
-  const object = resolve(doc, schema);
+  const object = resolved;
   const rows: Field[] = [];
   for (const [name, raw] of Object.entries(object.properties ?? {})) {
     const full = `${prefix}${name}`;
@@ -196,7 +209,9 @@ export function anchorOf(id: string): string {
 /** Every operation of the document, in its order. */
 export function operationsOf(doc: OpenApiDoc): ApiOperation[] {
   const operations: ApiOperation[] = [];
+  const documentServer = doc.servers?.[0]?.url ?? '';
   for (const [path, item] of Object.entries(doc.paths)) {
+    const server = item.servers?.[0]?.url ?? documentServer;
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
@@ -210,9 +225,11 @@ export function operationsOf(doc: OpenApiDoc): ApiOperation[] {
         anchor: anchorOf(id),
         method: method.toUpperCase(),
         path,
+        server,
+        ownServer: server !== documentServer,
         summary: op.summary ?? '',
         items: [...new Set((op.security ?? []).flatMap((requirement) => Object.values(requirement).flat()))],
-        parameters: (op.parameters ?? []).map((p) => ({
+        parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => ({
           name: p.name,
           in: p.in,
           required: Boolean(p.required),
@@ -232,9 +249,10 @@ export function operationsOf(doc: OpenApiDoc): ApiOperation[] {
 }
 
 /** The request URL of an example: path parameters and query parameters from their examples. */
-export function exampleUrl(doc: OpenApiDoc, op: ApiOperation, server: string): string {
-  const raw = doc.paths[op.path]?.[op.method.toLowerCase()];
-  const params = raw?.parameters ?? [];
+export function exampleUrl(doc: OpenApiDoc, op: ApiOperation): string {
+  const item = doc.paths[op.path];
+  const raw = item?.[op.method.toLowerCase() as (typeof METHODS)[number]];
+  const params = [...(item?.parameters ?? []), ...(raw?.parameters ?? [])];
   let path = op.path;
   const query = new URLSearchParams();
   for (const p of params) {
@@ -244,18 +262,19 @@ export function exampleUrl(doc: OpenApiDoc, op: ApiOperation, server: string): s
     if (p.in === 'query' && (p.required || p.schema?.examples)) query.set(p.name, String(value));
   }
   const search = query.toString();
-  return `${server}${path}${search ? `?${search}` : ''}`;
+  return `${op.server}${path}${search ? `?${search}` : ''}`;
 }
 
 const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /**
- * A curl command for the operation, with the DPoP headers (RFC 9449 §7.1): the access token in
- * `Authorization: DPoP …` and a fresh proof for this method and URL in `DPoP`.
+ * A curl command for the operation, with the DPoP headers (RFC 9449 §7.1) when it needs a token:
+ * the access token in `Authorization: DPoP …` and a fresh proof for this method and URL in `DPoP`.
  */
-export function curlOf(doc: OpenApiDoc, op: ApiOperation, server: string): string {
-  const url = exampleUrl(doc, op, server);
-  const lines = [`curl -X ${op.method} ${shellQuote(url)}`, `  -H "Authorization: DPoP $ACCESS_TOKEN"`, `  -H "DPoP: $DPOP_PROOF"`];
+export function curlOf(doc: OpenApiDoc, op: ApiOperation): string {
+  const url = exampleUrl(doc, op);
+  const lines = [`curl -X ${op.method} ${shellQuote(url)}`];
+  if (op.items.length > 0) lines.push(`  -H "Authorization: DPoP $ACCESS_TOKEN"`, `  -H "DPoP: $DPOP_PROOF"`);
   for (const p of op.parameters) {
     if (p.in === 'header') lines.push(`  -H "${p.name}: $(uuidgen)"`);
   }

@@ -6,10 +6,10 @@ import { FieldList, type DescribedField } from './field-list';
 import { MethodBadge } from './method-badge';
 import { curlOf, json, type ApiOperation, type Field, type OpenApiDoc } from './openapi-model';
 
-const STATUS_TEXT: Record<string, string> = { '200': 'OK', '201': 'Created' };
+const STATUS_TEXT: Record<string, string> = { '200': 'OK', '201': 'Created', '204': 'No Content' };
 
 /** One operation of the document: what it needs, takes and returns, how it fails, and an example. */
-export async function OperationSection({ op, doc, server }: { op: ApiOperation; doc: OpenApiDoc; server: string }) {
+export async function OperationSection({ op, doc }: { op: ApiOperation; doc: OpenApiDoc }) {
   const [t, tPortal, locale] = await Promise.all([getTranslations('ApiDocs'), getTranslations(), getLocale()]);
   const text = (key: string, fallback?: string) => (t.has(key) ? t(key) : fallback);
   const described = (fields: Field[]): DescribedField[] => fields.map((f) => ({ ...f, text: text(`fields.${f.owner ?? 'list'}.${f.key}`, f.description) }));
@@ -26,16 +26,25 @@ export async function OperationSection({ op, doc, server }: { op: ApiOperation; 
           <p>{text(`summaries.${op.id}`, op.summary)}</p>
         </div>
 
-        <dl className="flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm">
+        <dl className="grid gap-x-3 gap-y-2 text-sm sm:grid-cols-[auto_minmax(0,1fr)] sm:items-baseline">
+          {op.ownServer ? (
+            <>
+              <dt className="font-semibold text-ink-muted">{t('op.baseUrl')}</dt>
+              <dd className="min-w-0" data-testid="operation-server">
+                <Code>{op.server}</Code>
+              </dd>
+            </>
+          ) : null}
           <dt className="font-semibold text-ink-muted">
-            {t('op.items')}
+            {op.items.some(isPermissionItem) || op.items.length === 0 ? t('op.items') : t('op.scopes')}
             {op.items.length > 1 ? t('op.anyOf') : null}
           </dt>
           <dd className="flex flex-wrap gap-1.5">
+            {op.items.length === 0 ? <span>{t('op.public')}</span> : null}
             {op.items.map((item) => (
               <span key={item} className="inline-flex items-center gap-1.5 rounded-md border border-line bg-canvas px-2 py-0.5">
                 <Code className="bg-transparent px-0">{item}</Code>
-                {isPermissionItem(item) ? <span>{tPortal(`items.${item}.name`)}</span> : null}
+                {isPermissionItem(item) ? <span>{tPortal(`items.${item}.name`)}</span> : t.has(`scopeNames.${item}`) ? <span>{t(`scopeNames.${item}`)}</span> : null}
               </span>
             ))}
           </dd>
@@ -110,11 +119,11 @@ export async function OperationSection({ op, doc, server }: { op: ApiOperation; 
         </div>
 
         <div className="grid gap-4">
-          <CodeBlock caption={t('op.exampleRequest')} code={curlOf(doc, op, server)} />
+          <CodeBlock caption={t('op.exampleRequest')} code={curlOf(doc, op)} />
           {op.success ? (
             <CodeBlock
               caption={t('op.exampleResponse')}
-              code={`HTTP/1.1 ${op.success.status} ${STATUS_TEXT[op.success.status] ?? ''}\nContent-Type: ${op.success.mediaType}\n\n${json(op.success.example)}`}
+              code={`HTTP/1.1 ${op.success.status} ${STATUS_TEXT[op.success.status] ?? ''}${op.success.mediaType ? `\nContent-Type: ${op.success.mediaType}\n\n${json(op.success.example)}` : ''}`}
             />
           ) : null}
         </div>

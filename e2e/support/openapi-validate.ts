@@ -14,7 +14,7 @@ type Operation = {
 export type OpenApiDocument = {
   openapi: string;
   servers: { url: string }[];
-  paths: Record<string, Record<string, Operation>>;
+  paths: Record<string, { servers?: { url: string }[] } & Record<string, Operation>>;
   components: { schemas: Record<string, Schema> };
 };
 
@@ -57,13 +57,17 @@ export class OpenApiValidator {
     this.basePath = new URL(doc.servers[0]?.url ?? 'http://x/').pathname.replace(/\/$/, '');
   }
 
-  /** The documented operation for a request path (with or without the server's base path). */
+  /**
+   * The documented operation for a request path: with or without the server's base path, the
+   * path item's own server (the authorization server's management calls) where it has one.
+   */
   operation(method: string, path: string): { template: string; operation: Operation } | undefined {
     const pathname = new URL(path, 'http://x').pathname;
-    const local = pathname.startsWith(`${this.basePath}/`) ? pathname.slice(this.basePath.length) : pathname;
     for (const [template, item] of Object.entries(this.doc.paths)) {
+      const base = item.servers?.[0] ? new URL(item.servers[0].url).pathname.replace(/\/$/, '') : this.basePath;
+      const local = pathname.startsWith(`${base}/`) ? pathname.slice(base.length) : pathname;
       const re = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-      const operation = item[method.toLowerCase()];
+      const operation = item[method.toLowerCase()] as Operation | undefined;
       if (operation && re.test(local)) return { template, operation };
     }
     return undefined;

@@ -9,7 +9,29 @@ describe('OpenAPI document', () => {
   const doc = openApiDocument('https://bank.example') as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[]; additionalProperties?: boolean }> } };
   it('is OpenAPI 3.1 with every endpoint of SPEC §7', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/accounts', '/accounts/{id}/balance', '/accounts/{id}/transactions', '/payees', '/direct-debit/applications', '/direct-debit/transfers', '/transfers']);
+    const api = Object.entries(doc.paths).filter(([, item]) => !item.servers).map(([path]) => path);
+    expect(api).toEqual(['/accounts', '/accounts/{id}/balance', '/accounts/{id}/transactions', '/payees', '/direct-debit/applications', '/direct-debit/transfers', '/transfers']);
+  });
+  it('describes Grant Management and the Shared Signals endpoints under the authorization server, with the provider’s own token (issue 15)', () => {
+    const own = Object.entries(doc.paths).filter(([, item]) => item.servers);
+    expect(own.map(([path, item]) => `${(item.servers as { url: string }[])[0]!.url}${path}`)).toEqual([
+      'https://bank.example/oauth/grants/{grant_id}',
+      'https://bank.example/oauth/ssf/stream',
+      'https://bank.example/oauth/ssf/status',
+      'https://bank.example/oauth/ssf/verify',
+      'https://bank.example/oauth/ssf/poll',
+    ]);
+    const security = (path: string, method: string) => (doc.paths[path]![method] as { security: Record<string, string[]>[] }).security;
+    expect(security('/grants/{grant_id}', 'get')).toEqual([{ providerToken: ['grant_management_query'] }]);
+    expect(security('/grants/{grant_id}', 'delete')).toEqual([{ providerToken: ['grant_management_revoke'] }]);
+    for (const method of ['get', 'post', 'patch', 'put', 'delete']) expect(security('/ssf/stream', method)).toEqual([{ providerToken: ['ssf'] }]);
+    // Spectral's short-lived-token rule is off for the client-credentials flow (no refresh tokens there): the consent flow keeps its refresh URL
+    const schemes = (doc as unknown as { components: { securitySchemes: Record<string, { flows: Record<string, { refreshUrl?: string; tokenUrl: string }> }> } }).components.securitySchemes;
+    expect(schemes.dpop!.flows.authorizationCode!.refreshUrl).toBe('https://bank.example/oauth/token');
+    expect(Object.keys(schemes.providerToken!.flows)).toEqual(['clientCredentials']);
+    // the request schemas are the ones the endpoints validate with
+    expect(Object.keys(doc.components.schemas.PollRequest!.properties!)).toEqual(['maxEvents', 'returnImmediately', 'ack', 'setErrs']);
+    expect(Object.keys(doc.components.schemas.StreamRequest!.properties!)).toEqual(['stream_id', 'delivery', 'events_requested', 'description']);
   });
   it('describes the transfer request from the schema the route validates with', () => {
     const request = doc.components.schemas.TransferRequest!;
@@ -28,7 +50,9 @@ describe('OpenAPI document', () => {
     };
     walk(doc);
     expect(names.length).toBeGreaterThan(30);
-    expect(names.filter((n) => !/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(n))).toEqual([]);
+    // RFC 8936's poll request and response name their members in camelCase; the standard's names stay.
+    const rfc8936 = ['maxEvents', 'returnImmediately', 'setErrs', 'moreAvailable'];
+    expect(names.filter((n) => !/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(n) && !rfc8936.includes(n))).toEqual([]);
   });
   it('every $ref resolves', () => {
     const refs = JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? [];
@@ -50,6 +74,24 @@ const FREE_TEXT = [
   'Problem/properties/title',
   'Problem/properties/detail',
   'Problem/properties/errors/items/properties/detail',
+  // Shared Signals (issue 15): opaque values the receiver chooses (its stream id as it sends it,
+  // its Authorization header, a verification state, the jtis it acknowledges, its error codes) and
+  // free text (descriptions, reasons). An unknown stream id is a 404, an unknown jti is ignored.
+  'StreamRequest/properties/stream_id',
+  'StreamRequest/properties/delivery/oneOf/0/properties/authorization_header',
+  'StreamRequest/properties/delivery/oneOf/1/properties/endpoint_url',
+  'StreamRequest/properties/description',
+  'StreamConfiguration/properties/aud',
+  'StreamConfiguration/properties/description',
+  'StreamStatus/properties/reason',
+  'StreamStatusRequest/properties/stream_id',
+  'StreamStatusRequest/properties/reason',
+  'VerificationRequest/properties/stream_id',
+  'VerificationRequest/properties/state',
+  'PollRequest/properties/ack/items',
+  'PollRequest/properties/setErrs/propertyNames',
+  'PollRequest/properties/setErrs/additionalProperties/properties/err',
+  'PollRequest/properties/setErrs/additionalProperties/properties/description',
 ].map((p) => `components/schemas/${p}`);
 
 describe('OpenAPI document under spectral:oas + the OWASP API Security ruleset', () => {

@@ -3,10 +3,14 @@ import { PERMISSION_ITEM_IDS } from '@/lib/domain/permission-items';
 import { PROBLEM_CODES, problemType } from './problems';
 import { instructedYen, MAX_LIST_ITEMS, MAX_PROBLEM_ERRORS, MAX_YEN, uuidField } from './bounds';
 import { directDebitApplicationSchema, directDebitTransferSchema } from './direct-debits';
+import { header, rateLimited } from './openapi-headers';
+import { MANAGEMENT_SCHEMAS, managementPaths, providerTokenScheme } from './openapi-management';
 import { transferRequestSchema } from './transfers';
 
 // The OpenAPI 3.1 document of the provider API, built from the zod schemas the routes validate
-// with (requests) and describe (responses). The reference page /docs/providers renders it.
+// with (requests) and describe (responses), and, under the authorization server, the provider's
+// Grant Management and Shared Signals calls (./openapi-management.ts). The reference page
+// /docs/providers renders it.
 const ex = <T>(example: T) => ({ examples: [example] });
 // Every field bounded (OWASP API4:2023): strings by length (and pattern where the shape is fixed),
 // integers by range and format, lists by size. Request bounds come from the schemas the routes
@@ -99,14 +103,6 @@ function schema(s: z.ZodType): Record<string, unknown> {
 
 const INT32_MAX = 2_147_483_647;
 const MAX_CURSOR_LENGTH = 128;
-const header = (description: string, max: number, pattern: string) => ({ description, schema: { type: 'string', maxLength: max, pattern } });
-const listOf = (item: string) => `^${item}(, ${item})*$`;
-// What is left of the traffic limits (IETF httpapi ratelimit headers): on every answer once the
-// caller is known, i.e. every 2XX and 4XX but a refused token or proof.
-const rateLimited = {
-  'RateLimit-Policy': header('the limits that apply, e.g. `"provider";q=50;w=1, "link";q=10;w=1`', 200, listOf('"[a-z]+";q=[0-9]+;w=[0-9]+')),
-  RateLimit: header('what is left of each limit and the seconds to its next window, e.g. `"provider";r=41;t=1, "link";r=0;t=1`', 200, listOf('"[a-z]+";r=[0-9]+;t=[0-9]+')),
-};
 const retryAfter = (description: string) => ({ description, schema: { type: 'integer', format: 'int32', minimum: 1, maximum: INT32_MAX } });
 const problem = (description: string, headers: Record<string, unknown> = rateLimited) => ({
   description,
@@ -174,6 +170,7 @@ export function openApiDocument(origin: string): Record<string, unknown> {
             },
           },
         },
+        providerToken: providerTokenScheme(origin),
       },
       schemas: {
         Account: schema(account),
@@ -187,12 +184,15 @@ export function openApiDocument(origin: string): Record<string, unknown> {
         DirectDebitAgreement: schema(directDebitAgreement),
         DirectDebitTransfer: schema(directDebitMovement),
         Problem: schema(problemSchema),
+        ...MANAGEMENT_SCHEMAS,
       },
     },
     tags: [
       { name: 'Accounts', description: 'Information items (Art. 3.1): the accounts in the consent, balances and statements' },
       { name: 'Payees', description: 'Registered payees (Art. 3.1(3))' },
       { name: 'Instructions', description: 'Transaction items (Art. 3.2): transfers and direct debits, each with an Idempotency-Key' },
+      { name: 'Grants', description: 'FAPI Grant Management: the provider queries or revokes its grant (the link), with its own token; under the authorization server' },
+      { name: 'Signals', description: 'OpenID Shared Signals 1.0 transmitter: the provider’s event stream (push or poll), with its own token; under the authorization server' },
     ],
     paths: {
       '/accounts': {
@@ -306,6 +306,7 @@ export function openApiDocument(origin: string): Record<string, unknown> {
           },
         },
       },
+      ...managementPaths(origin),
     },
   };
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db, Executor } from '@/lib/db/connect';
 import { providerEvents, providers, ssfStreams } from '@/lib/db/schema';
-import { isSandbox } from '@/lib/env';
 import { eventIssuer, eventTypeUri, initialEventState, PROVIDER_EVENT_TYPES, VERIFICATION_EVENT, type ProviderEventState } from '@/lib/events/outbox';
 import { signSecurityEvent } from '@/lib/events/sign';
 
@@ -15,19 +14,10 @@ import { signSecurityEvent } from '@/lib/events/sign';
 // stream's are held and released in order. Without a stream, events go to the events endpoint of
 // the registration, as before. Decision 47.
 
-export const DELIVERY_PUSH = 'urn:ietf:rfc:8935';
-export const DELIVERY_POLL = 'urn:ietf:rfc:8936';
+import { DELIVERY_POLL, DELIVERY_PUSH, MAX_POLL_EVENTS, MIN_VERIFICATION_INTERVAL_S, pollInputSchema, streamInputSchema, type StreamStatus } from './schemas';
+
+export { DELIVERY_POLL, DELIVERY_PUSH, MAX_POLL_EVENTS, MIN_VERIFICATION_INTERVAL_S, POLL_RETENTION_DAYS, SSF_SCOPE, STREAM_STATUSES, type StreamStatus } from './schemas';
 export { VERIFICATION_EVENT };
-/** Seconds between two verification requests of one stream (SSF 1.0 §8.1.4). */
-export const MIN_VERIFICATION_INTERVAL_S = 30;
-/** The scope of the provider's own token for stream management and polling (audience <issuer>/ssf). */
-export const SSF_SCOPE = 'ssf';
-export const STREAM_STATUSES = ['enabled', 'paused', 'disabled'] as const;
-export type StreamStatus = (typeof STREAM_STATUSES)[number];
-/** How many SETs one poll may return. */
-export const MAX_POLL_EVENTS = 100;
-/** Undelivered poll events are kept at least this long (housekeeping never removes them earlier). */
-export const POLL_RETENTION_DAYS = 30;
 
 export type Stream = typeof ssfStreams.$inferSelect;
 
@@ -92,27 +82,10 @@ export class StreamError extends Error {
   }
 }
 
-const endpointUrl = z
-  .string()
-  .max(2000)
-  .refine((value) => URL.canParse(value) && ['https:', ...(isSandbox ? ['http:'] : [])].includes(new URL(value).protocol), {
-    message: isSandbox ? 'endpoint_url must be an http(s) URL' : 'endpoint_url must be an https URL',
-  });
-const delivery = z.discriminatedUnion('method', [
-  z.object({ method: z.literal(DELIVERY_PUSH), endpoint_url: endpointUrl, authorization_header: z.string().min(1).max(2000).optional() }),
-  // The transmitter supplies the poll endpoint_url; one the receiver sends is ignored.
-  z.object({ method: z.literal(DELIVERY_POLL), endpoint_url: z.string().max(2000).optional() }),
-]);
-const streamInput = z.object({
-  stream_id: z.string().max(200).optional(),
-  delivery: delivery.optional(),
-  events_requested: z.array(z.string().max(300)).max(100).optional(),
-  description: z.string().max(500).optional(),
-});
-export type StreamInput = z.infer<typeof streamInput>;
+export type StreamInput = z.infer<typeof streamInputSchema>;
 
 export function parseStreamInput(body: unknown): StreamInput {
-  const parsed = streamInput.safeParse(body);
+  const parsed = streamInputSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new StreamError(400, 'invalid_request', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
@@ -261,12 +234,6 @@ export async function requestVerification(db: Db, providerId: string, clientId: 
   });
 }
 
-const pollInput = z.object({
-  maxEvents: z.number().int().min(0).max(10_000).optional(),
-  returnImmediately: z.boolean().optional(),
-  ack: z.array(z.string().max(200)).max(1_000).optional(),
-  setErrs: z.record(z.string().max(200), z.object({ err: z.string().max(100), description: z.string().max(500).optional() })).optional(),
-});
 
 /**
  * RFC 8936 §2.4: the provider acknowledges what it received (`ack`), reports what it could not
@@ -275,7 +242,7 @@ const pollInput = z.object({
  * events, only those in the poll queue: an unknown `jti` in `ack` changes nothing.
  */
 export async function pollEvents(db: Db, providerId: string, body: unknown, now: Date = new Date()): Promise<{ sets: Record<string, string>; moreAvailable: boolean }> {
-  const parsed = pollInput.safeParse(body);
+  const parsed = pollInputSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new StreamError(400, 'invalid_request', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);

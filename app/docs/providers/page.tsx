@@ -425,7 +425,7 @@ export default async function ProviderDocsPage() {
               </p>
             </div>
             {operations.map((op) => (
-              <OperationSection key={op.id} op={op} doc={doc} server={server} />
+              <OperationSection key={op.id} op={op} doc={doc} />
             ))}
           </section>
         </div>

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { decodeJwt } from 'jose';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { configuredStore, consumeLimits, limitersFor, limitPoints } from '@/lib/api/rate-limit';
 import { initDb } from '@/lib/db';
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { log } from '@/lib/observability/logger';
 import { handleGrantManagement } from '@/lib/oauth/grant-endpoint';
 import { getOauthProvider } from '@/lib/oauth/provider';
@@ -11,6 +13,26 @@ import { handleSsf } from '@/lib/ssf/endpoint';
 
 // oidc-provider (Koa) mounted on one catch-all; `/oauth/*` is rewritten here (next.config.js).
 export const config = { api: { bodyParser: false, externalResolver: true } };
+
+/**
+ * The bank's own endpoints under the issuer (Grant Management, Shared Signals) fail as OAuth
+ * endpoints do, in JSON: 503 `temporarily_unavailable` with Retry-After while the database is away,
+ * else 500 `server_error` with a reference that is also in the log (never Next's HTML error page).
+ */
+async function managementCall(res: NextApiResponse, handle: () => Promise<void>): Promise<void> {
+  try {
+    await handle();
+  } catch (error) {
+    if (res.headersSent) throw error;
+    if (isDatabaseUnavailable(error)) {
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
+      return refuse(res, 503, 'temporarily_unavailable', 'The service is briefly unavailable; retry after a few seconds.');
+    }
+    const reference = randomUUID();
+    log('oauth').error({ err: error, reference }, 'a management call failed');
+    refuse(res, 500, 'server_error', `An unexpected failure at the bank; quote reference ${reference}.`);
+  }
+}
 
 /** oidc-provider's own limit for a request body. */
 const BODY_LIMIT = 56 * 1024;
@@ -151,9 +173,11 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
   }
   if (malformedParameters(req.url.split('?').slice(1).join('?'))) return refuse(res, 400, 'invalid_request', 'The query string is not valid percent-encoding, or holds a NUL.');
   // Grant Management's endpoint is the bank's own, beside oidc-provider's (lib/oauth/grant-endpoint.ts).
-  if (path.startsWith('/grants/')) return handleGrantManagement(req, res, provider, path);
+  if (path.startsWith('/grants/')) return managementCall(res, () => handleGrantManagement(req, res, provider, path));
   // The Shared Signals transmitter (lib/ssf/endpoint.ts).
-  if (path.startsWith('/ssf/') || path === '/.well-known/ssf-configuration') return handleSsf(req, res, provider, path, new URLSearchParams(req.url.split('?')[1] ?? ''));
+  if (path.startsWith('/ssf/') || path === '/.well-known/ssf-configuration') {
+    return managementCall(res, () => handleSsf(req, res, provider, path, new URLSearchParams(req.url!.split('?')[1] ?? '')));
+  }
   let request: IncomingMessage = req;
   if (postOnly) {
     const body = await readBody(req);
