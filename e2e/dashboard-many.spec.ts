@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe';
 import { signIn } from './support/sign-in';
-import { DEMO50 } from './support/users';
+import { DEMO50, STORAGE } from './support/users';
 
 // Issue 14 §4: finding a link among many. The sandbox's demo50 has fifty links (sandbox/many-links.ts):
 // forty in force (six of them expiring soon), five expired and five stopped.
@@ -88,4 +88,35 @@ test('the filters work without JavaScript, and at 390 px wide', async ({ browser
   expect(overflow).toBeLessThanOrEqual(0);
   await expectNoAxeViolations(page);
   await signedIn.close();
+});
+
+test('a link that ended more than two years ago leaves the customer’s view; staff still see its record (issue 14 §3)', async ({ browser, baseURL }) => {
+  // Housekeeping runs when the server starts (and every 10 minutes): it archives demo50's むかし家計簿, stopped 800 days ago.
+  const staff = await browser.newContext({ baseURL, storageState: STORAGE.staff, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const staffPage = await staff.newPage();
+  await staffPage.goto('/staff');
+  await staffPage.getByLabel('ログオンID・お客さま番号・お名前').fill('demo50');
+  await staffPage.getByRole('button', { name: '検索する' }).click();
+  await staffPage.getByRole('link', { name: /高橋 美咲/ }).click();
+  await staffPage.getByRole('link', { name: 'むかし家計簿 の詳細' }).click();
+  await staffPage.waitForURL(/\/links\//);
+  const linkId = staffPage.url().split('/').at(-1)!;
+  await expect(async () => {
+    await staffPage.reload();
+    await expect(staffPage.getByTestId('link-archived')).toContainText('2年の保存期間を終え、お客さまの画面には表示していません');
+  }).toPass({ timeout: 30_000 });
+  await expect(staffPage.getByTestId('history').locator('li').first()).toContainText('2年の保存期間が過ぎたため、お客さまの画面での表示を終えました');
+  await expect(staffPage.getByTestId('history')).toContainText('連携を停止しました');
+  await expectNoAxeViolations(staffPage);
+  await staff.close();
+
+  const customer = await browser.newContext({ baseURL });
+  const page = await customer.newPage();
+  await signIn(page, DEMO50);
+  await page.goto('/?view=past');
+  await expect(page.getByTestId('link-card')).toHaveCount(10);
+  await expect(page.getByTestId('link-card').filter({ hasText: 'むかし家計簿' })).toHaveCount(0);
+  const direct = await page.goto(`/links/${linkId}`);
+  expect(direct?.status()).toBe(404);
+  await customer.close();
 });

@@ -50,6 +50,11 @@ test('staff find a customer, see every link and its history, read-only; the cust
   const tamemaru = page.locator('tr', { hasText: 'ためまる貯金' });
   await expect(tamemaru.locator('[data-count="suspended"]')).toHaveText('1');
   await expectNoAxeViolations(page);
+  // a provider's page shows its purpose of use (issue 14 §1) and where its notifications go
+  await tamemaru.getByRole('link').first().click();
+  await expect(page.getByTestId('provider-purpose')).toHaveText('貯金目標の進み具合の表示と、目標に応じた積立（口座振替）に使います。');
+  await expect(page.getByTestId('provider-events-delivery')).toBeVisible();
+  await expectNoAxeViolations(page);
   await context.close();
 
   // The customer sees that bank staff looked at their links.

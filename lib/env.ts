@@ -29,6 +29,9 @@ const schema = z.object({
   RATE_LIMIT_PROVIDER_PER_S: z.coerce.number().int().positive().default(50),
   RATE_LIMIT_LINK_PER_S: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_TOKEN_PER_S: z.coerce.number().int().positive().default(10),
+  // How long an ended link stays in the customer's past links before housekeeping archives it
+  // (issue 14 §3, decision 48): at least the two years of EU FiDA Art. 8.
+  PAST_LINK_RECORD_DAYS: z.coerce.number().int().min(730, 'PAST_LINK_RECORD_DAYS is at least 730 (two years)').max(3650).default(730),
   // A shared Redis for the traffic-limit counters; unset: the database the app already uses.
   REDIS_URL: z.string().url().optional(),
   // End-to-end tests only (scripts/e2e-server.sh): exposes a digest of the database so a test can

@@ -4,7 +4,9 @@ import { hostname } from 'node:os';
 import { purgeSignInFailures } from '@/lib/auth/sign-in';
 import { getDb } from '@/lib/db';
 import { takeLease } from '@/lib/jobs/lease';
+import { env } from '@/lib/env';
 import { expireInactiveLinks } from '@/lib/links/expiry';
+import { purgePastLinkRecords } from '@/lib/links/retention';
 import { purgeExpiredOauthRecords } from '@/lib/oauth/adapter';
 import { log } from '@/lib/observability/logger';
 import { foldProviderLinkCounts } from '@/lib/providers/link-counts';
@@ -18,7 +20,7 @@ const HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 /** A run per interval across all instances: whoever takes the lease first runs; it is not given back. */
 const LEASE_MS = PURGE_EVERY_MS - 60 * 1000;
 
-/** Periodic work, on one instance at a time (a lease in the database): the Art. 4 expiry sweep, then expired codes, tokens and replay records, ended traffic-limit windows and sign-in failure counts; the providers' link counts folded. */
+/** Periodic work, on one instance at a time (a lease in the database): the Art. 4 expiry sweep, the archive of ended links past their two-year record, then expired codes, tokens and replay records, ended traffic-limit windows and sign-in failure counts; the providers' link counts folded. */
 export function startHousekeeping(): void {
   if (globalForJobs.__renkeiHousekeeping) return;
   const job: Housekeeping = { timer: undefined as unknown as NodeJS.Timeout, current: null, stopped: false };
@@ -28,6 +30,9 @@ export function startHousekeeping(): void {
       if (!(await takeLease(db, 'housekeeping', HOLDER, LEASE_MS))) return; // another instance ran it in this interval
       const expired = await expireInactiveLinks(db);
       if (expired > 0) housekeepingLog.info({ expired }, 'links expired (Art. 4)');
+      if (job.stopped) return;
+      const archived = await purgePastLinkRecords(db, env.PAST_LINK_RECORD_DAYS);
+      if (archived > 0) housekeepingLog.info({ archived, recordDays: env.PAST_LINK_RECORD_DAYS }, 'ended links past their record period archived');
       if (job.stopped) return;
       const removed = await purgeExpiredOauthRecords(db);
       if (removed > 0) housekeepingLog.info({ removed }, 'purged expired authorization server records');

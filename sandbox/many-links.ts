@@ -5,7 +5,7 @@ import { computeExpiresAt, type LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 
 // The sandbox's `demo50` (issue 14): fifty links, to find, filter and sort among, and the 50-link
-// dashboard of `npm run bench`, with made-up providers of its own (client ids
+// dashboard of `npm run bench` (and one more, ended past the two-year record, for the archive), with made-up providers of its own (client ids
 // `sandbox-directory-NN`; they have no OAuth client, so they cannot be linked anew), so that the
 // other sandbox users' providers and their counts stay as they were.
 // Fixture data, written directly like the rest of the seed.
@@ -84,4 +84,40 @@ export async function seedManyLinks(db: Executor, customerId: string, ordinaryAc
     if (status === 'revoked') history.push({ linkId: link!.id, at: statusChangedAt, actorType: 'customer', actorId: customerId, event: 'link_revoked', detail: { via: 'portal' } });
     await db.insert(linkHistory).values(history);
   }
+  await seedRecordOverLink(db, customerId, ordinaryAccountId, now);
+}
+
+/** Past the two-year record: "むかし家計簿", stopped 800 days ago. Housekeeping archives it (issue 14 §3), so demo50 never sees it; staff do. */
+export const RECORD_OVER_PROVIDER = { clientId: 'sandbox-directory-00', nameJa: 'むかし家計簿', nameEn: 'Mukashi Budget' } as const;
+
+async function seedRecordOverLink(db: Executor, customerId: string, ordinaryAccountId: string, now: Date): Promise<void> {
+  await db
+    .insert(providers)
+    .values({
+      clientId: RECORD_OVER_PROVIDER.clientId,
+      nameJa: RECORD_OVER_PROVIDER.nameJa,
+      nameEn: RECORD_OVER_PROVIDER.nameEn,
+      legalNameJa: '株式会社むかしフィンテック',
+      legalNameEn: 'Mukashi Fintech K.K.',
+      registrationNumber: '関東財務局長（電代）第100号',
+      purposeJa: '家計簿サービスの提供（サンドボックスの架空の事業者）',
+      purposeEn: 'Providing a budget service (a made-up sandbox provider)',
+      permittedItems: ['balances', 'statements'],
+      inactivityDays: 90,
+      status: 'active',
+    })
+    .onConflictDoNothing();
+  const [provider] = await db.select({ id: providers.id }).from(providers).where(eq(providers.clientId, RECORD_OVER_PROVIDER.clientId));
+  const consentedAt = new Date(now.getTime() - 1000 * DAY);
+  const stoppedAt = new Date(now.getTime() - 800 * DAY);
+  const [link] = await db
+    .insert(links)
+    .values({ customerId, providerId: provider!.id, status: 'revoked', termsVersionId: '2020-08-21', consentedAt, lastUsedAt: stoppedAt, expiresAt: computeExpiresAt(stoppedAt, 90), statusChangedAt: stoppedAt })
+    .returning({ id: links.id });
+  await db.insert(linkItems).values((['balances', 'statements'] as const).map((item) => ({ linkId: link!.id, item, granted: true, grantedAt: consentedAt })));
+  await db.insert(linkAccounts).values({ linkId: link!.id, accountId: ordinaryAccountId });
+  await db.insert(linkHistory).values([
+    { linkId: link!.id, at: consentedAt, actorType: 'customer', actorId: customerId, event: 'consent_given', detail: { items: ['balances', 'statements'], termsVersion: '2020-08-21' } },
+    { linkId: link!.id, at: stoppedAt, actorType: 'customer', actorId: customerId, event: 'link_revoked', detail: { via: 'portal' } },
+  ]);
 }

@@ -23,6 +23,8 @@ export const LINK_EVENTS = [
   'transfer_instructed',
   'direct_debit_applied',
   'direct_debit_transferred',
+  // Housekeeping: the record period after the link ended is over; it left the customer's view.
+  'link_record_archived',
 ] as const;
 export type LinkEvent = (typeof LINK_EVENTS)[number];
 

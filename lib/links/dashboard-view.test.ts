@@ -22,6 +22,7 @@ function link(id: string, nameJa: string, nameEn: string, status: LinkStatus, op
     lastUsedAt: options.lastUsedDaysAgo === null ? null : new Date(NOW.getTime() - (options.lastUsedDaysAgo ?? 1) * DAY),
     expiresAt,
     statusChangedAt,
+    archivedAt: null,
     items: (options.items ?? ['balances']).map((item) => ({ item, granted: true, grantedAt: null, revokedAt: null, lastUsedAt: null })),
     chainedConnections: [],
   };

@@ -1,5 +1,6 @@
 import { compareForDashboard, needsAttention, type DisplayStatus } from '@/lib/domain/link-status';
 import { groupOf, type PermissionGroup } from '@/lib/domain/permission-items';
+import { env } from '@/lib/env';
 import type { LinkSummaryDTO } from './queries';
 
 // Issue 14 §3–4: the dashboard's two lists — the links in force ("current") and the record of the
@@ -17,8 +18,8 @@ export type SortKey = (typeof SORT_KEYS)[number];
 
 export type DashboardQuery = { view: DashboardView; status: StatusFilter; kind: KindFilter; sort: SortKey; q: string };
 
-/** How long an ended link stays in the customer's record (issue 14 §3; decision 44). */
-export const PAST_LINK_RECORD_DAYS = 730;
+/** How long an ended link stays in the customer's record (issue 14 §3; decisions 44, 48): `PAST_LINK_RECORD_DAYS`, two years by default. */
+export const PAST_LINK_RECORD_DAYS = env.PAST_LINK_RECORD_DAYS;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The statuses each view offers (beside "all"). */

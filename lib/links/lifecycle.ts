@@ -1,6 +1,6 @@
 import { and, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/lib/db/connect';
-import { linkAccounts, linkHistory, linkItems, links, providers } from '@/lib/db/schema';
+import { linkAccounts, linkHistory, linkItems, links, linkUsageDaily, providers } from '@/lib/db/schema';
 import { transitionBlocker, type LinkEvent, type LinkTransitionKind } from '@/lib/domain/link-events';
 import { DomainError } from '@/lib/domain/link-rules';
 import { hasBankHold, type LinkStatus, type SuspensionReason } from '@/lib/domain/link-status';
@@ -84,17 +84,18 @@ function toLocked(row: Omit<LockedLink, 'provider'> & { providerStatus: string; 
 export async function lockLinks(
   tx: Executor,
   where: SQL | undefined,
-  options: { limit?: number; skipLocked?: boolean; byExpiry?: boolean } = {},
+  options: { limit?: number; skipLocked?: boolean; byExpiry?: boolean; byStatusChange?: boolean } = {},
 ): Promise<LockedLink[]> {
   // Locks are taken in id order, so two transactions locking overlapping sets never deadlock. A
-  // batch that skips locked rows never waits, so it may go in expiry order instead: with the
-  // partial index on the active links' expiry, the sweep reads only the links due (issue 13).
+  // batch that skips locked rows never waits, so it may go in expiry (or status-change) order
+  // instead: with a partial index on that column, a sweep reads only the links due (issue 13).
+  const order = !options.skipLocked ? links.id : options.byExpiry ? links.expiresAt : options.byStatusChange ? links.statusChangedAt : links.id;
   const query = tx
     .select(lockedColumns)
     .from(links)
     .innerJoin(providers, eq(providers.id, links.providerId))
     .where(where)
-    .orderBy(options.byExpiry && options.skipLocked ? links.expiresAt : links.id)
+    .orderBy(order)
     .$dynamic();
   if (options.limit !== undefined) query.limit(options.limit);
   const rows = await (options.skipLocked ? query.for('update', { of: links, skipLocked: true }) : query.for('update', { of: links }));
@@ -235,6 +236,21 @@ async function writeLink(tx: Executor, linkId: string, set: Partial<typeof links
   return row.version;
 }
 
+/**
+ * Issue 14 §3: an ended link whose two-year record period is over leaves the customer's view. Its
+ * customer-facing detail (the items, the accounts, the daily usage counts) is deleted; the row,
+ * its append-only history and its receipts stay, as the bank's record (decision 48). One history
+ * event says so. A later consent brings the link back with a new record (`establishLink`).
+ */
+export async function archiveLink(tx: Executor, link: LockedLink, recordDays: number, now: Date = new Date()): Promise<void> {
+  if (link.status !== 'expired' && link.status !== 'revoked' && link.status !== 'terminated') throw new DomainError('link_not_active');
+  await tx.delete(linkItems).where(eq(linkItems.linkId, link.id));
+  await tx.delete(linkAccounts).where(eq(linkAccounts.linkId, link.id));
+  await tx.delete(linkUsageDaily).where(eq(linkUsageDaily.linkId, link.id));
+  await writeLink(tx, link.id, { archivedAt: now, recordFrom: now });
+  await writeHistory(tx, link.id, SYSTEM, 'link_record_archived', null, { recordDays }, now);
+}
+
 /** The history row of a change, and its receipt when it is one the customer gets (issue 14 §2). */
 async function writeHistory(tx: Executor, linkId: string, actor: LinkActor, event: LinkEvent, item: PermissionItem | null, detail: Record<string, unknown>, now: Date): Promise<number> {
   const [row] = await tx
@@ -293,6 +309,7 @@ export async function establishLink(tx: Executor, input: Establishment, actor: L
     expiresAt: input.expiresAt,
     statusChangedAt: now,
     grantId: input.grantId,
+    archivedAt: null,
   };
   let linkId: string;
   if (existing) {

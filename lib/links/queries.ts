@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { StaffLookup } from '@/lib/staff/lookup';
 import type { Executor } from '@/lib/db/connect';
@@ -68,6 +68,8 @@ export type LinkSummaryDTO = {
   lastUsedAt: Date | null;
   expiresAt: Date;
   statusChangedAt: Date;
+  /** Out of the customer's view since then: the record period after it ended is over (staff only see such links). */
+  archivedAt: Date | null;
   items: LinkItemDTO[];
   chainedConnections: ChainedConnectionDTO[];
 };
@@ -124,6 +126,8 @@ const linkColumns = {
   expiresAt: links.expiresAt,
   version: links.version,
   statusChangedAt: links.statusChangedAt,
+  archivedAt: links.archivedAt,
+  recordFrom: links.recordFrom,
   termsVersionId: links.termsVersionId,
   providerId: links.providerId,
   provider: {
@@ -213,6 +217,7 @@ function assemble(
     lastUsedAt: row.lastUsedAt,
     expiresAt: row.expiresAt,
     statusChangedAt: row.statusChangedAt,
+    archivedAt: row.archivedAt,
     items,
     chainedConnections: chained,
   };
@@ -226,11 +231,13 @@ export type LinkReader = CustomerPrincipal | StaffLookup;
 
 function selectLinks(db: Executor, principal: LinkReader, linkId?: string) {
   const owned = eq(links.customerId, principal.customerId);
+  // A link archived after its record period (issue 14 §3) is the bank's record only: staff see it, the customer does not.
+  const visible = principal.kind === 'customer' ? and(owned, isNull(links.archivedAt)) : owned;
   return db
     .select(linkColumns)
     .from(links)
     .innerJoin(providers, eq(providers.id, links.providerId))
-    .where(linkId ? and(owned, eq(links.id, linkId)) : owned)
+    .where(linkId ? and(visible, eq(links.id, linkId)) : visible)
     .orderBy(desc(links.consentedAt));
 }
 
@@ -282,12 +289,14 @@ export async function getLink(
       })
       .from(linkHistory)
       .where(
-        before
-          ? and(
-              eq(linkHistory.linkId, row.id),
-              sql`(${linkHistory.at}, ${linkHistory.id}) < (timestamptz 'epoch' + ${before.micros}::bigint * interval '1 microsecond', ${before.id}::bigint)`,
-            )
-          : eq(linkHistory.linkId, row.id),
+        and(
+          eq(linkHistory.linkId, row.id),
+          // The customer's history of a link that came back after an archive starts with its new record.
+          principal.kind === 'customer' && row.recordFrom ? gt(linkHistory.at, row.recordFrom) : undefined,
+          before
+            ? sql`(${linkHistory.at}, ${linkHistory.id}) < (timestamptz 'epoch' + ${before.micros}::bigint * interval '1 microsecond', ${before.id}::bigint)`
+            : undefined,
+        ),
       )
       .orderBy(desc(linkHistory.at), desc(linkHistory.id))
       .limit(HISTORY_PAGE + 1),

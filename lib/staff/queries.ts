@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { CustomerPrincipal, StaffPrincipal } from '@/lib/auth/types';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '@/lib/db/connect';
-import { accounts, chainedConnections, customers, disclosures, links, providers, staffAccessLog, staffUsers } from '@/lib/db/schema';
+import { accounts, chainedConnections, customers, disclosures, links, providers, ssfStreams, staffAccessLog, staffUsers } from '@/lib/db/schema';
 import { maskAccountNumber, type AccountType } from '@/lib/domain/accounts';
 import type { LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
@@ -272,6 +272,12 @@ export type ProviderDetailDTO = ProviderDirectoryEntryDTO & {
   legalNameEn: string;
   permittedItems: PermissionItem[];
   statusChangedAt: Date;
+  /** 利用目的 as registered (issue 14 §1), shown to customers on the consent screen and their links. */
+  purposeJa: string;
+  purposeEn: string;
+  initiateLoginUri: string | null;
+  /** Its Shared Signals stream, if it configured one (decision 47): how events reach it. */
+  stream: { deliveryMethod: string; status: string } | null;
   chainedConnections: { id: string; name: string; purposeJa: string; purposeEn: string; items: PermissionItem[]; since: string; bankStopRequestedAt: Date | null }[];
 };
 
@@ -281,9 +287,16 @@ export async function getProviderForStaff(db: Executor, principal: StaffPrincipa
   if (!isUuid(providerId)) return null;
   const [entry] = await providerDirectory(db, now, providerId);
   if (!entry) return null;
-  const [[extra], chained] = await Promise.all([
+  const [[extra], chained, [stream]] = await Promise.all([
     db
-      .select({ legalNameEn: providers.legalNameEn, permittedItems: providers.permittedItems, statusChangedAt: providers.statusChangedAt })
+      .select({
+        legalNameEn: providers.legalNameEn,
+        permittedItems: providers.permittedItems,
+        statusChangedAt: providers.statusChangedAt,
+        purposeJa: providers.purposeJa,
+        purposeEn: providers.purposeEn,
+        initiateLoginUri: providers.initiateLoginUri,
+      })
       .from(providers)
       .where(eq(providers.id, providerId)),
     db
@@ -299,7 +312,8 @@ export async function getProviderForStaff(db: Executor, principal: StaffPrincipa
       .from(chainedConnections)
       .where(eq(chainedConnections.providerId, providerId))
       .orderBy(asc(chainedConnections.since)),
+    db.select({ deliveryMethod: ssfStreams.deliveryMethod, status: ssfStreams.status }).from(ssfStreams).where(eq(ssfStreams.providerId, providerId)),
   ]);
   if (!extra) return null;
-  return { ...entry, ...extra, chainedConnections: chained };
+  return { ...entry, ...extra, stream: stream ?? null, chainedConnections: chained };
 }

@@ -46,6 +46,12 @@ export const links = pgTable(
     grantId: text('grant_id'),
     // Optimistic concurrency: bumped by every change, checked by the portal's forms.
     version: integer('version').notNull().default(1),
+    // Issue 14 §3: when housekeeping took an ended link out of the customer's view, two years (the
+    // record period) after it ended; its items, accounts and usage counts went with it, its
+    // history and receipts stay (decision 48). Cleared when a new consent brings the link back.
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    // The customer's view of the history starts here: what was before an archive stays the bank's record.
+    recordFrom: timestamp('record_from', { withTimezone: true }),
   },
   (t) => [
     unique('links_customer_provider_uq').on(t.customerId, t.providerId),
@@ -54,6 +60,9 @@ export const links = pgTable(
     index('links_grant_idx').on(t.grantId),
     // The Art. 4 expiry sweep reads only the active links that are due (issue 13: no scan of all links).
     index('links_active_expiry_idx').on(t.expiresAt).where(sql`status = 'active'`),
+    // The record-period purge reads only the ended links not yet archived, by when they ended.
+    index('links_expired_record_idx').on(t.expiresAt).where(sql`status = 'expired' and archived_at is null`),
+    index('links_ended_record_idx').on(t.statusChangedAt).where(sql`status in ('revoked', 'terminated') and archived_at is null`),
   ],
 );
 

@@ -57,9 +57,23 @@ export default async function StaffProviderPage({ params }: { params: Promise<{ 
             <dt className="text-ink-muted">{ts('inactivity')}</dt>
             <dd className="font-semibold">{ts('days', { days: provider.inactivityDays })}</dd>
           </div>
+          <div className="sm:col-span-2">
+            <dt className="text-ink-muted">{ts('purpose')}</dt>
+            <dd className="font-semibold" data-testid="provider-purpose">
+              {(locale === 'en' && provider.purposeEn) || provider.purposeJa || ts('noPurpose')}
+            </dd>
+          </div>
           <div>
             <dt className="text-ink-muted">{ts('events')}</dt>
-            <dd className="font-semibold break-all">{provider.eventsEndpoint ?? ts('noEvents')}</dd>
+            <dd className="font-semibold break-all" data-testid="provider-events-delivery">
+              {provider.stream
+                ? ts('stream', { method: ts(`streamMethod.${provider.stream.deliveryMethod}`), status: ts(`streamStatus.${provider.stream.status}`) })
+                : (provider.eventsEndpoint ?? ts('noEvents'))}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-ink-muted">{ts('initiateLogin')}</dt>
+            <dd className="font-semibold break-all">{provider.initiateLoginUri ?? ts('noInitiateLogin')}</dd>
           </div>
           <div>
             <dt className="text-ink-muted">{ts('permitted')}</dt>

@@ -63,6 +63,11 @@ export default async function StaffLinkPage({
             {ts('reasonShown', { reason: link.suspensionReason ?? '-', text: t(`suspension.${suspensionReasonKey(link.suspensionReason)}`) })}
           </Alert>
         ) : null}
+        {link.archivedAt ? (
+          <div data-testid="link-archived">
+            <Alert tone="info">{ts('archivedNotice', { date: dateTime(link.archivedAt) })}</Alert>
+          </div>
+        ) : null}
         {link.heldByBank ? (
           <Alert tone="critical">
             {ts('holdNotice')} {ts('reasonShown', { reason: link.suspensionReason ?? '-', text: t(`suspension.${suspensionReasonKey(link.suspensionReason)}`) })}
