@@ -7,7 +7,8 @@ const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
 const nextConfig = {
   // One PGlite (and later one oidc-provider) per process: keep them out of the bundles.
   // pino, prom-client: one logger and one metrics registry, shared with server/main.ts (lib/observability).
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'oidc-provider', 'pino', 'pino-pretty', 'prom-client', 'rate-limiter-flexible', 'ioredis'],
+  // pdfkit reads its own font metrics from its package folder at run time.
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'oidc-provider', 'pino', 'pino-pretty', 'prom-client', 'rate-limiter-flexible', 'ioredis', 'pdfkit'],
   async rewrites() {
     return {
       beforeFiles: [

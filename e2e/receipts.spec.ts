@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe';
+import { pdfText } from './support/pdf-text';
 import { STORAGE } from './support/users';
 
 // Issue 14 §2: a receipt (控え) for every change of what a provider may do, on the link page and
@@ -40,11 +42,28 @@ test('turning an item off and on again leaves two receipts: on the link, in the 
   await expectNoAxeViolations(page);
   const receiptUrl = page.url();
 
+  // the same sheet as a PDF file: Japanese text a reader can extract (embedded Noto Sans JP), A4, one page
+  const pdfLink = page.getByTestId('receipt-pdf');
+  await expect(pdfLink).toHaveText('PDFをダウンロード');
+  const download = page.waitForEvent('download');
+  await pdfLink.click();
+  const file = await download;
+  const number = (await receipt.locator('dl > div').filter({ has: page.locator('dt', { hasText: '控え番号' }) }).locator('dd').innerText()).trim();
+  expect(file.suggestedFilename()).toBe(`renkei-receipt-${number}.pdf`);
+  const bytes = new Uint8Array(fs.readFileSync(await file.path()));
+  expect(Buffer.from(bytes.subarray(0, 5)).toString()).toBe('%PDF-');
+  const pdf = await pdfText(bytes);
+  expect(pdf.pages).toBe(1);
+  const flat = pdf.text.replace(/\s+/g, '');
+  for (const expected of ['お客さま控え', number, '「口座残高」の提供を停止しました', '株式会社カケイボ', '山田太郎様', '口座連携サービス利用規定（2020年8月21日改定）']) expect(flat).toContain(expected.replace(/\s+/g, ''));
+  expect(flat).not.toContain('変更後に提供する項目口座残高');
+
   // printed: the sheet alone, no site header, footer or buttons
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByRole('banner')).toBeHidden();
   await expect(page.getByRole('contentinfo')).toBeHidden();
   await expect(page.getByRole('button', { name: '印刷・PDF保存' })).toBeHidden();
+  await expect(page.getByTestId('receipt-pdf')).toBeHidden();
   await expect(receipt).toBeVisible();
   await page.emulateMedia({ media: 'screen' });
 
@@ -62,6 +81,7 @@ test('turning an item off and on again leaves two receipts: on the link, in the 
   const other = await browser.newContext({ storageState: STORAGE.demo2 });
   const otherPage = await other.newPage();
   expect((await otherPage.goto(receiptUrl))?.status()).toBe(404);
+  expect((await otherPage.request.get(`${receiptUrl}/pdf`)).status()).toBe(404);
   await other.close();
 });
 
