@@ -3,7 +3,7 @@ import type { Db, Executor } from '@/lib/db/connect';
 import { linkAccounts, linkHistory, linkItems, links, providers } from '@/lib/db/schema';
 import { effectiveStatus, type LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
-import { changeLink, lockLinkByGrant } from '@/lib/links/lifecycle';
+import { changeLink, lockLinks } from '@/lib/links/lifecycle';
 import { scopeFromItems } from './scopes';
 
 // FAPI Grant Management for OAuth 2.0 (draft 02; docs/providers.md "Grant Management"), built on the
@@ -132,9 +132,10 @@ export async function queryGrant(db: Db, clientId: string, grantId: string, apiR
  * False when the grant is not this provider's live grant (404, as for an unknown one).
  */
 export async function revokeGrant(db: Db, clientId: string, grantId: string, now: Date = new Date()): Promise<boolean> {
+  if (grantId.length > 200 || grantId.includes('\u0000')) return false;
   return db.transaction(async (tx) => {
-    if (!(await grantLink(tx, clientId, grantId))) return false;
-    const link = await lockLinkByGrant(tx, grantId);
+    // One locked read: this client's live link behind the grant (another's, or an ended one, is none).
+    const [link] = await lockLinks(tx, and(eq(links.grantId, grantId), eq(providers.clientId, clientId), notInArray(links.status, ['revoked', 'terminated', 'expired'])));
     if (!link) return false;
     await changeLink(tx, link, { kind: 'stop', via: 'provider' }, { type: 'provider', id: clientId }, now);
     return true;
