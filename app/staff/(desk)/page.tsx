@@ -6,7 +6,7 @@ import { ChevronRightIcon, SearchIcon } from '@/components/ui/icons';
 import { buttonClass } from '@/components/ui/button';
 import { requireStaff } from '@/lib/auth/principal';
 import { getDb } from '@/lib/db';
-import { searchCustomers } from '@/lib/staff/queries';
+import { SEARCH_MAX_HITS, searchCustomers } from '@/lib/staff/queries';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('staff.search');
@@ -55,6 +55,11 @@ export default async function StaffSearchPage({ searchParams }: { searchParams: 
           <h2 id="results-title" className="text-lg font-bold" aria-live="polite">
             {t('results', { count: hits.length, q })}
           </h2>
+          {hits.length >= SEARCH_MAX_HITS ? (
+            <p className="text-sm text-ink-muted" data-testid="search-capped">
+              {t('capped', { count: SEARCH_MAX_HITS })}
+            </p>
+          ) : null}
           {hits.length === 0 ? (
             <Card>
               <p className="text-ink-muted">{t('none')}</p>
