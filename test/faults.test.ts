@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiRoute } from '@/lib/api/problem';
-import { openPostgres } from '@/lib/db/connect';
+import { openPostgres, poolOptions, reconnectDelayS } from '@/lib/db/connect';
 import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { onServer, openTestDatabase } from './db';
 
@@ -14,12 +14,18 @@ afterAll(async () => {
   for (const close of closers.reverse()) await close();
 });
 
-/** A real driver error from a database that is not there (nothing listens on the port). */
-async function refusedError(): Promise<unknown> {
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A real driver error from a database that is not there (nothing listens on the port). */
+async function refusedError(): Promise<unknown> {
+  const port = await closedPort();
   const client = postgres(`postgres://nobody@127.0.0.1:${port}/none`, { max: 1, connect_timeout: 2, onnotice: () => {} });
   try {
     await client`select 1`;
@@ -41,6 +47,33 @@ describe('the database away', () => {
     for (const error of [new Error('bug'), Object.assign(new Error('x'), { code: '23505' }), Object.assign(new Error('x'), { code: '42P01' }), null, 'text']) {
       expect(isDatabaseUnavailable(error), String(error)).toBe(false);
     }
+  });
+
+  it('keeps failing fast while the database stays away: a failed connection is retried within a second, not after up to 20 s', async () => {
+    for (let failures = 0; failures < 30; failures++) {
+      const delay = reconnectDelayS(failures);
+      expect(delay).toBeGreaterThan(0);
+      expect(delay).toBeLessThanOrEqual(1);
+    }
+    // The app's pool against a port that refuses: every query fails with a database-away error,
+    // and the tenth waits no longer than the first few (the driver's own backoff would hold the
+    // later ones in its queue for 10–20 s each: 9 failures sum to over half a minute).
+    const port = await closedPort();
+    const client = postgres(`postgres://nobody@127.0.0.1:${port}/none`, poolOptions({ max: 1, applicationName: 'renkei:test', connectTimeoutS: 2 }));
+    closers.push(() => client.end({ timeout: 1 }));
+    const started = Date.now();
+    const waits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t0 = Date.now();
+      const failure = await client`select 1`.then(
+        () => null,
+        (error: unknown) => error,
+      );
+      waits.push(Date.now() - t0);
+      expect(isDatabaseUnavailable(failure), `query ${i + 1}`).toBe(true);
+    }
+    expect(Math.max(...waits), waits.join(', ')).toBeLessThan(2_500);
+    expect(Date.now() - started).toBeLessThan(12_000);
   });
 
   it('answers a provider API call with 503 problem+json and Retry-After, and a bug with 500', async () => {

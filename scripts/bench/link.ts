@@ -16,7 +16,7 @@ function chromiumExecutable(): string | undefined {
   throw new Error('No Chromium: install Debian\'s (apt-get install chromium) or set CHROMIUM_PATH.');
 }
 
-export async function linkDemoProvider(origin: string): Promise<{ session: ProviderSession; accessToken: string; tookMs: number }> {
+export async function linkDemoProvider(origin: string, scope = 'balances'): Promise<{ session: ProviderSession; accessToken: string; tookMs: number }> {
   const started = Date.now();
   const browser = await chromium.launch({
     executablePath: chromiumExecutable(),
@@ -28,7 +28,7 @@ export async function linkDemoProvider(origin: string): Promise<{ session: Provi
     await context.addCookies([{ name: 'NEXT_LOCALE', value: 'en', domain: 'localhost', path: '/' }]);
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    const session = await startLinking(origin, 'balances');
+    const session = await startLinking(origin, scope);
     // The redirect to the provider's callback (nothing needs to listen there: the URL is all we need).
     const callback = page.waitForRequest((request) => request.url().startsWith(DEMO_REDIRECT_URI), { timeout: 60_000 });
     await page.goto(session.authorizationUrl);
