@@ -52,12 +52,21 @@ async function main() {
       process.stderr.write(tty ? `\r${line}` : `${line}\n`);
     }
     if (tty && remaining > 0) process.stderr.write('\n');
-    if (defer) {
-      console.log('building the history indexes…');
-      for (const index of DEFERRED_INDEXES) await database.db.execute(sql.raw(index.create));
+    // Built after a large load; also when an earlier run stopped before building them (create … if not exists).
+    // An index over tens of millions of rows takes minutes: no statement timeout for it, more memory to sort.
+    console.log(defer ? 'building the history indexes…' : 'checking the history indexes…');
+    for (const index of DEFERRED_INDEXES) {
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`set local statement_timeout = 0`);
+        await tx.execute(sql`set local maintenance_work_mem = '512MB'`);
+        await tx.execute(sql.raw(index.create));
+      });
     }
     const demo = await ensureDemoLinks(database.db);
-    await database.db.execute(sql`analyze`);
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local statement_timeout = 0`);
+      await tx.execute(sql`analyze`);
+    });
     const counts = rowsOf<Record<string, number>>(
       await database.db.execute(sql`select (select count(*) from customers)::bigint as customers, (select count(*) from links)::bigint as links, (select count(*) from link_history)::bigint as history`),
     )[0]!;
@@ -68,6 +77,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? `${error.message}${error.cause instanceof Error ? `\n${error.cause.message}` : ''}` : error);
   process.exit(1);
 });

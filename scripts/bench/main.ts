@@ -2,6 +2,8 @@
 // production server, on the embedded database and on the PostgreSQL server. Writes
 // bench/results.json and prints a summary. Not part of `npm test` or CI; see bench/README.md.
 //
+//   npx tsx scripts/bench/main.ts --scale [--sizes=10000,1000000] [--iterations=200] [--fresh]
+//     the hot queries at bank size instead (scale/main.ts, issue 13 §1)
 //   npx tsx scripts/bench/main.ts [--no-build] [--duration=10] [--warmup=8] [--connections=64]
 //                                 [--only=pglite|postgres] [--sign-inline] [--profile]
 //                                 [--server-node-options="--max-old-space-size=128 …"]
@@ -12,6 +14,7 @@
 // The parts: args.ts (the flags), config.ts (goals, fixed settings), server.ts (the server under
 // test), databases.ts, link.ts + dpop.ts (the token and its proofs), load.ts (one measured
 // autocannon run), cpu.ts + memory.ts (/proc), scenario/ (one database, start to end), report.ts.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SETTINGS, type DbKind } from './args';
@@ -24,6 +27,12 @@ import { cleanups } from './util';
 
 async function main(): Promise<void> {
   process.chdir(ROOT);
+  if (process.argv.includes('--scale')) {
+    // The hot queries at 10 k and 1 M customers (scale/main.ts): no server, the app's modules in this machine's Node with the react-server condition.
+    const run = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'scripts', 'bench', 'scale', 'main.ts'), ...process.argv.slice(2).filter((a) => a !== '--scale')], { stdio: 'inherit' });
+    process.exitCode = run.status ?? 1;
+    return;
+  }
   const onSignal = () => {
     void Promise.all([...cleanups].map((c) => c().catch(() => {}))).finally(() => process.exit(130));
   };
