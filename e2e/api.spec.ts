@@ -360,7 +360,10 @@ test('concurrent POSTs with one Idempotency-Key run once: one 201, the others re
   expect(executed).toHaveLength(1);
   expect(replayed.length + inFlight.length).toBe(N - 1);
   for (const r of replayed) expect(r.body).toEqual(executed[0]!.body);
-  for (const r of inFlight) expect(r.body.type).toBe('https://renkei.example/problems/idempotency-key-in-flight');
+  for (const r of inFlight) {
+    expect(r.body.type).toBe('https://renkei.example/problems/idempotency-key-in-flight');
+    expect(r.headers.get('retry-after')).toBe('5');
+  }
   test.info().annotations.push({ type: 'idempotency', description: `${N} concurrent: 1 executed, ${replayed.length} replayed, ${inFlight.length} in flight (409)` });
 
   // one debit, one instruction; a retry now gets the stored result

@@ -6,7 +6,7 @@ import { accounts, customers, linkAccounts, links } from '@/lib/db/schema';
 import { onServer, openTestDatabase } from '@/test/db';
 import type { ApiCaller } from './authorize';
 import { applyForDirectDebit, executeDirectDebitTransfer } from './direct-debits';
-import { claimIdempotencyKey, requestHash } from './idempotency';
+import { claimIdempotencyKey, requestHash, type HeldKey } from './idempotency';
 
 // Direct debits below the HTTP layer: two links of one customer (two providers) that share an account.
 
@@ -33,10 +33,11 @@ afterAll(async () => {
 });
 
 /** Claims a fresh Idempotency-Key as the route does before running the instruction. */
-async function key(caller: ApiCaller): Promise<string> {
+async function key(caller: ApiCaller): Promise<HeldKey> {
   const k = randomUUID();
-  expect((await claimIdempotencyKey(caller.db, caller.clientId, k, requestHash('POST', '/x', k))).kind).toBe('new');
-  return k;
+  const claim = await claimIdempotencyKey(caller.db, caller.clientId, k, requestHash('POST', '/x', k));
+  if (claim.kind !== 'new') throw new Error(`key not claimed: ${claim.kind}`);
+  return claim.held;
 }
 
 describe(`direct debits (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () => {

@@ -4,6 +4,7 @@ import { accounts, directDebitAgreements, linkAccounts } from '@/lib/db/schema';
 import { recordInstruction } from '@/lib/links/lifecycle';
 import type { ApiCaller } from './authorize';
 import type { PostOutcome } from './idempotent-post';
+import type { HeldKey } from './idempotency';
 import { debitForInstruction, finisher } from './instruction-steps';
 import { refusal } from './problems';
 import { freeText, instructedYen, uuidField } from './bounds';
@@ -22,9 +23,9 @@ export const directDebitTransferSchema = z
   .strict();
 
 /** Art. 3.2(2): a direct-debit application relayed by the provider, for an ordinary account in the consent. */
-export async function applyForDirectDebit(caller: ApiCaller, input: z.infer<typeof directDebitApplicationSchema>, idempotencyKey: string): Promise<PostOutcome> {
+export async function applyForDirectDebit(caller: ApiCaller, input: z.infer<typeof directDebitApplicationSchema>, held: HeldKey): Promise<PostOutcome> {
   return caller.db.transaction(async (tx) => {
-    const finish = finisher(tx, caller, idempotencyKey);
+    const finish = finisher(tx, caller, held);
     const [account] = await tx
       .select({ id: accounts.id, type: accounts.type })
       .from(linkAccounts)
@@ -53,9 +54,9 @@ export async function applyForDirectDebit(caller: ApiCaller, input: z.infer<type
  * agreement relayed by one provider is not another provider's to draw on, even for the same
  * customer and an account both links share.
  */
-export async function executeDirectDebitTransfer(caller: ApiCaller, input: z.infer<typeof directDebitTransferSchema>, idempotencyKey: string): Promise<PostOutcome> {
+export async function executeDirectDebitTransfer(caller: ApiCaller, input: z.infer<typeof directDebitTransferSchema>, held: HeldKey): Promise<PostOutcome> {
   return caller.db.transaction(async (tx) => {
-    const finish = finisher(tx, caller, idempotencyKey);
+    const finish = finisher(tx, caller, held);
     const [agreement] = await tx
       .select({ id: directDebitAgreements.id, accountId: directDebitAgreements.accountId, status: directDebitAgreements.status, billerName: directDebitAgreements.billerName })
       .from(directDebitAgreements)

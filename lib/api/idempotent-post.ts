@@ -3,10 +3,12 @@ import { DomainError } from '@/lib/domain/link-rules';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { authorizeApiCall, type ApiCaller } from './authorize';
 import { MAX_PROBLEM_ERRORS } from './bounds';
-import { claimIdempotencyKey, releaseIdempotencyKey, requestHash } from './idempotency';
+import { claimIdempotencyKey, IdempotencyClaimLost, releaseIdempotencyKey, requestHash, type HeldKey, type IdempotencyClaim } from './idempotency';
 import { problem } from './problem';
 
 const MAX_BODY_BYTES = 16 * 1024;
+/** Seconds a provider is asked to wait when its key is still in flight (409). */
+const IN_FLIGHT_RETRY_S = 5;
 
 /** An instruction's answer; `text` is its body as stored with the Idempotency-Key (the bytes sent). */
 export type PostOutcome = { status: number; body: Record<string, unknown>; text: string };
@@ -20,7 +22,7 @@ export async function handleIdempotentPost<S extends z.ZodType>(
   request: Request,
   items: PermissionItem[],
   schema: S,
-  execute: (caller: ApiCaller, input: z.infer<S>, idempotencyKey: string) => Promise<PostOutcome>,
+  execute: (caller: ApiCaller, input: z.infer<S>, held: HeldKey) => Promise<PostOutcome>,
 ): Promise<Response> {
   const caller = await authorizeApiCall(request, items);
   if (caller instanceof Response) return caller;
@@ -45,20 +47,24 @@ export async function handleIdempotentPost<S extends z.ZodType>(
     });
   }
   const path = new URL(request.url).pathname;
-  const claim = await claimIdempotencyKey(caller.db, caller.clientId, key, requestHash('POST', path, JSON.stringify(parsed.data)));
-  if (claim.kind === 'conflict') return problem('idempotency-key-reused', 'This Idempotency-Key was used with a different request.');
-  if (claim.kind === 'in_flight') return problem('idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed.');
-  if (claim.kind === 'replay') {
-    // The stored answer as it was first given: a refusal stays problem+json.
-    const contentType = claim.status >= 400 ? 'application/problem+json' : 'application/json';
-    return new Response(claim.body, { status: claim.status, headers: { 'Content-Type': contentType, 'Idempotent-Replayed': 'true', 'Cache-Control': 'no-store' } });
-  }
+  const hash = requestHash('POST', path, JSON.stringify(parsed.data));
+  const claim = await claimIdempotencyKey(caller.db, caller.clientId, key, hash);
+  if (claim.kind !== 'new') return answerClaimed(claim);
   try {
-    const outcome = await execute(caller, parsed.data, key);
+    const outcome = await execute(caller, parsed.data, claim.held);
     const contentType = outcome.status >= 400 ? 'application/problem+json' : 'application/json';
     return new Response(outcome.text, { status: outcome.status, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' } });
   } catch (error) {
-    await releaseIdempotencyKey(caller.db, caller.clientId, key);
+    // A later request with this key took it over while this one ran (this one's claim outlived
+    // IN_FLIGHT_TAKEOVER_S): its transaction rolled back, so the provider gets what the key says now.
+    if (error instanceof IdempotencyClaimLost) {
+      const now = await claimIdempotencyKey(caller.db, caller.clientId, key, hash);
+      if (now.kind !== 'new') return answerClaimed(now);
+      // The later request failed and let go of the key in the meantime: let go too, and say retry.
+      await releaseIdempotencyKey(caller.db, caller.clientId, now.held);
+      return answerClaimed({ kind: 'in_flight' });
+    }
+    await releaseIdempotencyKey(caller.db, caller.clientId, claim.held);
     // The link stopped (or was suspended) while the instruction ran: nothing was done, as if the
     // consent check had been a moment later.
     if (error instanceof DomainError && error.code === 'link_not_active') {
@@ -66,4 +72,15 @@ export async function handleIdempotentPost<S extends z.ZodType>(
     }
     throw error;
   }
+}
+
+/** The answer for a key another request holds or held: its stored response, 409 while in flight, 422 for another body. */
+function answerClaimed(claim: Exclude<IdempotencyClaim, { kind: 'new' }>): Response {
+  if (claim.kind === 'conflict') return problem('idempotency-key-reused', 'This Idempotency-Key was used with a different request.');
+  if (claim.kind === 'in_flight') {
+    return problem('idempotency-key-in-flight', `A request with this Idempotency-Key is still being processed; retry after ${IN_FLIGHT_RETRY_S} s.`, { headers: { 'Retry-After': String(IN_FLIGHT_RETRY_S) } });
+  }
+  // The stored answer as it was first given: a refusal stays problem+json.
+  const contentType = claim.status >= 400 ? 'application/problem+json' : 'application/json';
+  return new Response(claim.body, { status: claim.status, headers: { 'Content-Type': contentType, 'Idempotent-Replayed': 'true', 'Cache-Control': 'no-store' } });
 }

@@ -4,19 +4,20 @@ import { accounts, instructions, transactions } from '@/lib/db/schema';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { recordInstruction, type InstructionEvent } from '@/lib/links/lifecycle';
 import type { ApiCaller } from './authorize';
-import { completeIdempotencyKey } from './idempotency';
+import { completeIdempotencyKey, type HeldKey } from './idempotency';
 import type { PostOutcome } from './idempotent-post';
 
 // Steps shared by the instructions of the provider API (transfers, direct debits).
 
 /**
  * Ends an instruction: its response is serialised once and stored with the Idempotency-Key in the
- * same transaction; the same bytes are sent now and on every replay.
+ * same transaction (or, when the key was taken over meanwhile, the transaction rolls back); the
+ * same bytes are sent now and on every replay.
  */
-export function finisher(tx: Tx, caller: ApiCaller, idempotencyKey: string) {
+export function finisher(tx: Tx, caller: ApiCaller, held: HeldKey) {
   return async (outcome: Omit<PostOutcome, 'text'>): Promise<PostOutcome> => {
     const text = JSON.stringify(outcome.body);
-    await completeIdempotencyKey(tx, caller.clientId, idempotencyKey, outcome.status, text);
+    await completeIdempotencyKey(tx, caller.clientId, held, outcome.status, text);
     return { ...outcome, text };
   };
 }

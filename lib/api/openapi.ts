@@ -138,7 +138,10 @@ const replayed = { 'Idempotent-Replayed': { description: '`true` when this is th
 const instructionRefusals = (notFound: string, unprocessable: string) => ({
   '400': problem('Invalid JSON or request, or no Idempotency-Key'),
   '404': problem(notFound),
-  '409': problem('The same Idempotency-Key is in flight'),
+  '409': problem('The same Idempotency-Key is in flight: retry after Retry-After seconds with the same key and body (a request the bank lost midway frees its key after 15 s)', {
+    'Retry-After': retryAfter('seconds to wait before sending the same key and body again'),
+    ...rateLimited,
+  }),
   '413': problem('Body too large'),
   '422': problem(unprocessable),
 });

@@ -4,6 +4,7 @@ import { accounts, linkAccounts, payees } from '@/lib/db/schema';
 import type { ApiCaller } from './authorize';
 import { freeText, instructedYen, uuidField } from './bounds';
 import type { PostOutcome } from './idempotent-post';
+import type { HeldKey } from './idempotency';
 import { debitForInstruction, finisher } from './instruction-steps';
 import { refusal } from './problems';
 
@@ -25,9 +26,9 @@ export type TransferRequest = z.infer<typeof transferRequestSchema>;
  * the consent and locked, a registered payee, enough balance; the debit, the instruction, the
  * link's history row and the idempotency record's response commit together.
  */
-export async function executeTransfer(caller: ApiCaller, request: TransferRequest, idempotencyKey: string): Promise<PostOutcome> {
+export async function executeTransfer(caller: ApiCaller, request: TransferRequest, held: HeldKey): Promise<PostOutcome> {
   return caller.db.transaction(async (tx) => {
-    const finish = finisher(tx, caller, idempotencyKey);
+    const finish = finisher(tx, caller, held);
     const [account] = await tx
       .select({ id: accounts.id, type: accounts.type, balance: accounts.balance })
       .from(linkAccounts)

@@ -39,6 +39,9 @@ export const idempotencyKeys = pgTable(
     responseStatus: integer('response_status'),
     // The response exactly as it was sent (bytes, not jsonb: a replay must be byte-identical).
     responseBody: text('response_body'),
+    // The claim now holding the key (lib/api/idempotency.ts): only it may complete or release it.
+    claimId: uuid('claim_id'),
+    // When the key was (last) claimed.
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.clientId, t.key] })],
