@@ -53,8 +53,8 @@ export function appEnv(kind: DbKind, databaseUrl: string | undefined): NodeJS.Pr
   return env;
 }
 
-export async function startServer(kind: DbKind, databaseUrl: string | undefined, profileDir: string | undefined): Promise<Server> {
-  const port = await freePort();
+export async function startServer(kind: DbKind, databaseUrl: string | undefined, profileDir: string | undefined, onPort?: number): Promise<Server> {
+  const port = onPort ?? (await freePort());
   const env: NodeJS.ProcessEnv = { ...appEnv(kind, databaseUrl), PORT: String(port) };
   // The server as `npm start` runs it (scripts/start.sh: its memory settings, then `exec node … next
   // start`, one process), with any extra flags after those, in its own process group so it can be

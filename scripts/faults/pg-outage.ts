@@ -1,6 +1,11 @@
-// `npm run faults`: PostgreSQL stopped (or restarted) under load, measured (issue 13 §3).
+// `npm run faults`: PostgreSQL stopped (or restarted) under load, or the instance killed, measured
+// (issue 13 §3).
 //
-//   npm run faults -- [--mode=stop|restart] [--outage=10] [--workers=4] [--no-build]
+//   npm run faults -- [--mode=stop|restart|kill] [--outage=10] [--workers=4] [--no-build]
+//
+// --mode=kill: instead of the database, the instance itself is killed (`kill -9` of its process
+// group) in the middle of the load and started again on the same port and database at once; the
+// same checks follow (each transfer whole or not at all, one per key, every key answering).
 //
 // A fresh database on the local PostgreSQL server (BENCH_PG_URL), prepared as `npm run demo`
 // prepares it, one production server on it (scripts/start.sh), a real DPoP-bound token for demo2
@@ -26,7 +31,7 @@ import { sleep } from '../bench/util';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const MODE = (option('mode') ?? 'stop') as 'stop' | 'restart';
+const MODE = (option('mode') ?? 'stop') as 'stop' | 'restart' | 'kill';
 const OUTAGE_S = Number(option('outage') ?? 10);
 const WORKERS = Number(option('workers') ?? 4);
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   await prepareDatabase('postgres', url.toString());
-  const server = await startServer('postgres', url.toString(), undefined);
+  let server = await startServer('postgres', url.toString(), undefined);
   try {
     await waitReady(server);
     const origin = server.origin;
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
     const payees = (await (await call('GET', '/api/v1/payees')).json()) as { payees: { id: string }[] };
     const payee = payees.payees[0]!.id;
     const transferBody = { from_account_id: from, payee_id: payee, amount: 1 };
+    const balanceBefore = ((await (await call('GET', `/api/v1/accounts/${from}/balance`)).json()) as { balance: number }).balance;
 
     const started = Date.now();
     const samples: Sample[] = [];
@@ -103,14 +109,20 @@ async function main(): Promise<void> {
     const load = Promise.all([...Array.from({ length: WORKERS }, (_, n) => worker(n)), probe()]);
     await sleep(5_000);
     const downAt = Date.now() - started;
-    log(`${MODE === 'stop' ? `stopping PostgreSQL for ${OUTAGE_S} s` : 'restarting PostgreSQL'} at ${(downAt / 1000).toFixed(1)} s`);
+    log(`${MODE === 'stop' ? `stopping PostgreSQL for ${OUTAGE_S} s` : MODE === 'restart' ? 'restarting PostgreSQL' : 'killing the instance (kill -9)'} at ${(downAt / 1000).toFixed(1)} s`);
     if (MODE === 'stop') {
       cluster('stop');
       await sleep(OUTAGE_S * 1000);
       cluster('start');
-    } else cluster('restart');
+    } else if (MODE === 'restart') cluster('restart');
+    else {
+      process.kill(-server.child.pid!, 'SIGKILL');
+      await server.exited;
+      server = await startServer('postgres', url.toString(), undefined, server.port);
+      await waitReady(server);
+    }
     const backAt = Date.now() - started;
-    log(`PostgreSQL back at ${(backAt / 1000).toFixed(1)} s`);
+    log(`${MODE === 'kill' ? 'instance' : 'PostgreSQL'} back at ${(backAt / 1000).toFixed(1)} s`);
     await sleep(15_000);
     running = false;
     await load;
@@ -119,20 +131,39 @@ async function main(): Promise<void> {
     if (exitCode !== 'running') throw new Error(`the server exited (${exitCode}) during the run:\n${server.output.slice(-40).join('\n')}`);
 
     // What the client does not know the outcome of is sent again with the same key (the provider's duty, and what the key is for).
-    const unknown = samples.filter((s) => s.kind === 'transfer' && (s.status === 0 || s.status >= 500));
+    // A key whose request died with its instance answers 409 + Retry-After until it is freed (15 s):
+    // wait as told and send again, as a provider would.
+    const unknown = samples.filter((s) => s.kind === 'transfer' && (s.status === 0 || s.status === 409 || s.status >= 500));
     const retried: { key: string; status: number }[] = [];
+    let waitedInFlight = 0;
     for (const s of unknown) {
-      const response = await call('POST', '/api/v1/transfers', transferBody, s.key);
-      const text = await response.text();
-      if (response.status === 201) s.id = (JSON.parse(text) as { id: string }).id;
-      retried.push({ key: s.key!, status: response.status });
+      for (let attempt = 0; ; attempt++) {
+        const response = await call('POST', '/api/v1/transfers', transferBody, s.key);
+        const text = await response.text();
+        if (response.status === 409 && attempt < 10) {
+          waitedInFlight++;
+          await sleep(Number(response.headers.get('retry-after') ?? 5) * 1000);
+          continue;
+        }
+        if (response.status === 201) s.id = (JSON.parse(text) as { id: string }).id;
+        retried.push({ key: s.key!, status: response.status });
+        break;
+      }
     }
     const acknowledged = samples.filter((s) => s.kind === 'transfer' && s.id);
     const check = postgres(url.toString(), { max: 1, onnotice: () => {} });
     const ids = acknowledged.map((s) => s.id!);
     const [presentRow] = await check<{ present: number }[]>`select count(*)::int as present from instructions where id = any(${ids}::uuid[])`;
     const [totalRow] = await check<{ total: number }[]>`select count(*)::int as total from instructions where kind = 'transfer'`;
+    // Whole or nothing: each instruction has its history row, and the account moved by exactly their sum.
+    const [halfRow] = await check<{ half: number }[]>`
+      select count(*)::int as half from instructions i
+      where not exists (select 1 from link_history h where h.link_id = i.link_id and h.detail->>'instructionId' = i.id::text)`;
+    const [moneyRow] = await check<{ balance: string; moved: string }[]>`
+      select (select balance from accounts where id = ${from})::text as balance,
+             (select coalesce(sum(amount), 0) from instructions where from_account_id = ${from})::text as moved`;
     await check.end();
+    const balanceMismatch = Number(balanceBefore) - Number(moneyRow?.moved ?? 0) - Number(moneyRow?.balance ?? 0);
     const present = presentRow?.present ?? 0;
     const total = totalRow?.total ?? 0;
 
@@ -177,13 +208,16 @@ async function main(): Promise<void> {
         inDatabase: total,
         lost: acknowledged.length - present,
         extra: total - acknowledged.length,
+        inFlightAnswersWaited: waitedInFlight,
+        withoutHistory: halfRow?.half ?? -1,
+        balanceMismatchYen: balanceMismatch,
       },
     };
     const file = path.join(ROOT, 'bench', 'faults-results.json');
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
-    if (result.transfers.lost !== 0 || result.transfers.extra !== 0) {
-      console.error('\nLOST OR DUPLICATED TRANSFERS');
+    if (result.transfers.lost !== 0 || result.transfers.extra !== 0 || result.transfers.withoutHistory !== 0 || result.transfers.balanceMismatchYen !== 0 || retried.some((r) => r.status !== 201)) {
+      console.error('\nLOST, DUPLICATED OR HALF-WRITTEN TRANSFERS, OR A KEY THAT NEVER ANSWERED');
       process.exitCode = 1;
     }
   } finally {
