@@ -5,7 +5,7 @@ import { generate } from 'otplib';
 import { DEMO_REDIRECT_URI, redeemCode, startLinking, type ProviderSession } from '../../e2e/support/oauth-client';
 import { DEMO2 } from '../../e2e/support/users';
 
-function chromiumExecutable(): string | undefined {
+export function chromiumExecutable(): string | undefined {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   try {
     if (fs.existsSync(chromium.executablePath())) return undefined;

@@ -7,7 +7,9 @@
 //   5 000-row history), the consent-checked read (renkei_api_call_state), the staff search (kana,
 //   kanji, Latin part of a name; a logon ID; no match), the staff provider directory and
 //   notifications list, the Art. 4 expiry sweep (the due links, per batch of 500; and the run
-//   with nothing due), the record-period archive with nothing due, and the provider-event due query.
+//   with nothing due), the record-period archive with nothing due, and the provider-event due query;
+//   with --render also the dashboard (20 and 50 links) and the link page over HTTP from the
+//   production server on that database (render.ts; uses the last `next build`).
 // Figures: bench/scale-results.json and a table on stdout (bench/README.md explains them).
 // Run with the react-server condition (main.ts spawns it so): the app's modules are server-only.
 import { spawnSync } from 'node:child_process';
@@ -29,6 +31,7 @@ import { getLink, listLinks } from '@/lib/links/queries';
 import { purgePastLinkRecords } from '@/lib/links/retention';
 import { listDisclosuresForCustomer, listProvidersForStaff, listStaffLookupsForCustomer, searchCustomers } from '@/lib/staff/queries';
 import { scaleCustomerNumber } from '@/scripts/scale/generate';
+import { openRenderer } from './render';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -39,6 +42,7 @@ const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:543
 const BUSY_HISTORY = 5_000;
 const REARM = 2_000;
 const GOALS = { dashboardP95Ms: 80, staffSearchP95Ms: 100, growth: 1.2 };
+const RENDER = process.argv.includes('--render');
 
 type Figure = { p50: number; p95: number; mean: number; n: number };
 type SizeRun = { customers: number; links: number; history: number; generateS: number; databaseMb: number; figures: Record<string, Figure>; sweep: { due: number; batches: number; totalMs: number; perBatchMs: number } };
@@ -188,6 +192,19 @@ async function measure(size: number): Promise<SizeRun> {
     await time('record archive, nothing due', figures, () => purgePastLinkRecords(db, 730, new Date()), 50);
     await time('provider-event due query', figures, () => claimDueEvents(db, new Date(), 50), 50);
     await db.delete(oauthRecords).where(and(eq(oauthRecords.model, 'DPoPProof'), sql`${oauthRecords.id} like ${`bench:${runId}:%`}`));
+    if (RENDER) {
+      // The pages themselves over HTTP (render.ts): `next build` first, or the last build is used.
+      const renderer = await openRenderer(url);
+      try {
+        const [demoLink] = await db.select({ id: links.id }).from(links).where(eq(links.customerId, demo.customerId)).orderBy(links.id).limit(1);
+        const renders = Math.min(ITERATIONS, 100);
+        await time('dashboard render (HTTP), demo (20 links)', figures, () => renderer.get('demo', '/'), renders);
+        await time('dashboard render (HTTP), demo50 (50 links)', figures, () => renderer.get('demo50', '/'), renders);
+        await time('link page render (HTTP), demo', figures, () => renderer.get('demo', `/links/${demoLink!.id}`), renders);
+      } finally {
+        await renderer.close();
+      }
+    }
     return {
       customers: counts!.customers,
       links: counts!.links,
