@@ -117,9 +117,11 @@ export const providerEvents = pgTable(
   },
   (t) => [
     index('provider_events_due_idx').on(t.state, t.nextAttemptAt),
-    index('provider_events_provider_idx').on(t.providerId, t.createdAt),
-    // The staff notifications list, newest first across providers (issue 13: it scanned the table).
-    index('provider_events_created_idx').on(t.createdAt),
+    // The staff notifications list, newest first across providers and per provider, in its full
+    // order (created_at, jti): one expiry sweep writes thousands of events with one created_at, and
+    // an index on created_at alone left the planner sorting all of them (60 ms at 60 000; issue 13).
+    index('provider_events_provider_newest_idx').on(t.providerId, t.createdAt, t.jti),
+    index('provider_events_newest_idx').on(t.createdAt, t.jti),
     // SSF poll (RFC 8936) and a paused stream's release: one provider's events in a state, oldest first.
     index('provider_events_provider_state_idx').on(t.providerId, t.state, t.createdAt),
   ],
