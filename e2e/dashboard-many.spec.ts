@@ -108,7 +108,17 @@ test('a link that ended more than two years ago leaves the customer’s view; st
   await expect(staffPage.getByTestId('history').locator('li').first()).toContainText('2年の保存期間が過ぎたため、お客さまの画面での表示を終えました');
   await expect(staffPage.getByTestId('history')).toContainText('連携を停止しました');
   await expectNoAxeViolations(staffPage);
+  const linkPath = new URL(staffPage.url()).pathname;
   await staff.close();
+  // An operator gets no suspend or resume for an ended link, and the emptied sections say so.
+  const operator = await browser.newContext({ baseURL, storageState: STORAGE.operator, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const operatorPage = await operator.newPage();
+  await operatorPage.goto(linkPath);
+  await expect(operatorPage.getByTestId('link-archived')).toBeVisible();
+  await expect(operatorPage.getByRole('heading', { name: /当行による停止・再開/ })).toHaveCount(0);
+  await expect(operatorPage.getByRole('button', { name: 'この連携を停止する' })).toHaveCount(0);
+  await expect(operatorPage.getByText('対象の口座はありません。')).toBeVisible();
+  await operator.close();
 
   const customer = await browser.newContext({ baseURL });
   const page = await customer.newPage();

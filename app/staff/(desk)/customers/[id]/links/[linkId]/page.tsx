@@ -17,6 +17,9 @@ import { suspensionReasonKey } from '@/lib/domain/link-status';
 import { getLinkForStaff } from '@/lib/staff/queries';
 import { resumeLinkAction, suspendLinkAction } from '../../../../operator-actions';
 
+/** Ended for good or by expiry: the bank can neither suspend nor resume such a link. */
+const ENDED: readonly string[] = ['revoked', 'terminated', 'expired'];
+
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('staff.link');
   return { title: t('title') };
@@ -93,7 +96,8 @@ export default async function StaffLinkPage({
         </dl>
       </Card>
 
-      {staff.role === 'operator' ? (
+      {/* An ended link has nothing for the bank to suspend or resume: no controls, only the record. */}
+      {staff.role === 'operator' && !ENDED.includes(link.status) ? (
         <Section id="operator" title={ts('operatorTitle')} lead={ts('operatorLead')}>
           <Card className="flex flex-wrap gap-6">
             <OperatorAction
@@ -123,25 +127,27 @@ export default async function StaffLinkPage({
       ) : null}
 
       <Section id="items" title={ts('items')}>
-        <Card flush>
-          <ul className="divide-y divide-line text-sm">
-            {link.items.map((i) => (
-              <li key={i.item} className="tabular flex flex-wrap justify-between gap-2 px-5 py-3">
-                <span className="font-semibold">{t(`items.${i.item}.name`)}</span>
-                <span>
-                  {i.granted ? ts('granted') : ts('revoked')}
-                  {i.granted && i.lastUsedAt ? `・${t('link.itemLastUsed', { date: dateTime(i.lastUsedAt) })}` : ''}
-                  {!i.granted && i.revokedAt ? `・${t('link.itemRevokedOn', { date: dateTime(i.revokedAt) })}` : ''}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </Card>
+        {link.items.length === 0 ? null : (
+          <Card flush>
+            <ul className="divide-y divide-line text-sm">
+              {link.items.map((i) => (
+                <li key={i.item} className="tabular flex flex-wrap justify-between gap-2 px-5 py-3">
+                  <span className="font-semibold">{t(`items.${i.item}.name`)}</span>
+                  <span>
+                    {i.granted ? ts('granted') : ts('revoked')}
+                    {i.granted && i.lastUsedAt ? `・${t('link.itemLastUsed', { date: dateTime(i.lastUsedAt) })}` : ''}
+                    {!i.granted && i.revokedAt ? `・${t('link.itemRevokedOn', { date: dateTime(i.revokedAt) })}` : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        )}
         <ItemChips items={granted} />
       </Section>
 
       <Section id="accounts" title={t('link.accounts')}>
-        <AccountList accounts={link.accounts} />
+        {link.accounts.length === 0 ? <p className="text-ink-muted">{t('link.accountsNone')}</p> : <AccountList accounts={link.accounts} />}
       </Section>
 
       <Section id="chained" title={t('link.chainedTitle')}>
