@@ -1,5 +1,7 @@
 // Takes the README/docs screenshots from a running server: `npx tsx scripts/screenshots.ts [baseURL] [outDir]`.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { freshOtp } from '../e2e/support/otp';
@@ -34,6 +36,24 @@ async function staffScreens(page: Page, name: string) {
   await page.screenshot({ path: path.join(outDir, `staff-providers-${name}.png`), fullPage: true });
   await page.goto(`${baseURL}/staff/events`);
   await page.screenshot({ path: path.join(outDir, `staff-events-${name}.png`), fullPage: false });
+  // A link past its two-year record (issue 14 §3): the staff still see its history, with the notice.
+  await page.goto(`${baseURL}/staff?q=demo50`);
+  await page.locator('[data-testid=search-results] a').first().click();
+  await page.waitForURL(/\/staff\/customers\//);
+  await page.locator('[data-testid=link-card]', { hasText: 'むかし家計簿' }).locator('a').first().click();
+  await page.locator('[data-testid=link-archived]').waitFor();
+  await page.screenshot({ path: path.join(outDir, `staff-link-archived-${name}.png`), fullPage: true });
+}
+
+/** The receipt's PDF as the customer downloads it, page 1 drawn by poppler (pdftoppm), as a reader shows it. */
+async function receiptPdf(page: Page, name: string) {
+  const href = await page.locator('[data-testid=receipt-pdf]').getAttribute('href');
+  const response = await page.request.get(`${baseURL}${href}`);
+  if (!response.ok() || response.headers()['content-type'] !== 'application/pdf') throw new Error(`receipt PDF: ${response.status()}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-pdf-'));
+  fs.writeFileSync(path.join(dir, 'receipt.pdf'), await response.body());
+  execFileSync('pdftoppm', ['-png', '-r', '110', '-singlefile', path.join(dir, 'receipt.pdf'), path.join(outDir, `receipt-pdf-${name}`)]);
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 async function main() {
@@ -76,6 +96,10 @@ async function main() {
     await page.locator('[data-testid=receipts] a').first().click();
     await page.waitForURL(/\/receipts\/[0-9a-f-]{36}$/);
     await page.screenshot({ path: path.join(outDir, `receipt-${name}.png`), fullPage: true });
+    if (name !== 'phone') await receiptPdf(page, name);
+    // The provider reference: Grant Management and Shared Signals (issue 15).
+    await page.goto(`${baseURL}/docs/providers#grants`);
+    await page.locator('[data-testid=grant-management]').screenshot({ path: path.join(outDir, `docs-grants-${name}.png`) });
     await context.close();
     // Fifty links, found by a part of a name (issue 14 §4).
     const many = await browser.newContext({ viewport, locale, timezoneId: 'Asia/Tokyo', deviceScaleFactor: name === 'phone' ? 2 : 1 });
