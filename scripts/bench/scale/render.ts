@@ -5,11 +5,12 @@
 // data-layer figures of main.ts leave out.
 import { chromium, type Page } from '@playwright/test';
 import { freshOtp } from '../../../e2e/support/otp';
-import { DEMO, DEMO50 } from '../../../e2e/support/users';
+import { DEMO, DEMO2, DEMO50 } from '../../../e2e/support/users';
 import { chromiumExecutable } from '../link';
 import { startServer, stopServer, waitReady, type Server } from '../server';
 
-export type Renderer = { server: Server; get: (who: 'demo' | 'demo50', pathname: string) => Promise<void>; close: () => Promise<void> };
+type Who = 'demo' | 'demo2' | 'demo50';
+export type Renderer = { server: Server; get: (who: Who, pathname: string) => Promise<void>; close: () => Promise<void> };
 
 export async function openRenderer(databaseUrl: string): Promise<Renderer> {
   const server = await startServer('postgres', databaseUrl, undefined);
@@ -21,7 +22,7 @@ export async function openRenderer(databaseUrl: string): Promise<Renderer> {
     });
     const cookies: Record<string, string> = {};
     try {
-      for (const [who, user] of [['demo', DEMO], ['demo50', DEMO50]] as const) {
+      for (const [who, user] of [['demo', DEMO], ['demo2', DEMO2], ['demo50', DEMO50]] as const) {
         const context = await browser.newContext({ baseURL: server.origin, locale: 'ja-JP' });
         const page = await context.newPage();
         page.setDefaultTimeout(60_000);
@@ -33,7 +34,7 @@ export async function openRenderer(databaseUrl: string): Promise<Renderer> {
     } finally {
       await browser.close();
     }
-    const get = async (who: 'demo' | 'demo50', pathname: string) => {
+    const get = async (who: Who, pathname: string) => {
       const response = await fetch(`${server.origin}${pathname}`, { headers: { Cookie: cookies[who]! }, redirect: 'manual' });
       const html = await response.text();
       // A redirect to the sign-in page or an error page would time the wrong thing.
