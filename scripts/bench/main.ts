@@ -2,7 +2,7 @@
 // production server, on the embedded database and on the PostgreSQL server. Writes
 // bench/results.json and prints a summary. Not part of `npm test` or CI; see bench/README.md.
 //
-//   npx tsx scripts/bench/main.ts --scale [--sizes=10000,1000000] [--iterations=200] [--fresh] [--render]
+//   npx tsx scripts/bench/main.ts --scale [--sizes=10000,1000000] [--iterations=200] [--fresh] [--render [--profile]]
 //     the hot queries at bank size instead (scale/main.ts, issue 13 §1)
 //   npx tsx scripts/bench/main.ts [--no-build] [--duration=10] [--warmup=8] [--connections=64]
 //                                 [--only=pglite|postgres] [--sign-inline] [--profile]

@@ -9,7 +9,8 @@
 //   notifications list, the Art. 4 expiry sweep (the due links, per batch of 500; and the run
 //   with nothing due), the record-period archive with nothing due, and the provider-event due query;
 //   with --render also the dashboard (20 and 50 links) and the link page over HTTP from the
-//   production server on that database (render.ts; uses the last `next build`).
+//   production server on that database (render.ts; uses the last `next build`); --profile writes
+//   that server's V8 CPU profile to data/bench-profiles/scale-<size>/.
 // Figures: bench/scale-results.json and a table on stdout (bench/README.md explains them).
 // Run with the react-server condition (main.ts spawns it so): the app's modules are server-only.
 import { spawnSync } from 'node:child_process';
@@ -197,7 +198,7 @@ async function measure(size: number): Promise<SizeRun> {
     await db.delete(oauthRecords).where(and(eq(oauthRecords.model, 'DPoPProof'), sql`${oauthRecords.id} like ${`bench:${runId}:%`}`));
     if (RENDER) {
       // The pages themselves over HTTP (render.ts): `next build` first, or the last build is used.
-      const renderer = await openRenderer(url);
+      const renderer = await openRenderer(url, process.argv.includes('--profile') ? path.join(ROOT, 'data', 'bench-profiles', `scale-${size}`) : undefined);
       try {
         const [demoLink] = await db.select({ id: links.id }).from(links).where(eq(links.customerId, demo.customerId)).orderBy(links.id).limit(1);
         const renders = Math.min(ITERATIONS, 100);

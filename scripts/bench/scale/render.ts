@@ -12,8 +12,8 @@ import { startServer, stopServer, waitReady, type Server } from '../server';
 type Who = 'demo' | 'demo2' | 'demo50';
 export type Renderer = { server: Server; get: (who: Who, pathname: string) => Promise<void>; close: () => Promise<void> };
 
-export async function openRenderer(databaseUrl: string): Promise<Renderer> {
-  const server = await startServer('postgres', databaseUrl, undefined);
+export async function openRenderer(databaseUrl: string, profileDir?: string): Promise<Renderer> {
+  const server = await startServer('postgres', databaseUrl, profileDir);
   try {
     await waitReady(server);
     const browser = await chromium.launch({
