@@ -16,7 +16,7 @@ export function chromiumExecutable(): string | undefined {
   throw new Error('No Chromium: install Debian\'s (apt-get install chromium) or set CHROMIUM_PATH.');
 }
 
-export async function linkDemoProvider(origin: string, scope = 'balances'): Promise<{ session: ProviderSession; accessToken: string; tookMs: number }> {
+export async function linkDemoProvider(origin: string, scope = 'balances'): Promise<{ session: ProviderSession; accessToken: string; refreshToken: string | undefined; tookMs: number }> {
   const started = Date.now();
   const browser = await chromium.launch({
     executablePath: chromiumExecutable(),
@@ -44,7 +44,7 @@ export async function linkDemoProvider(origin: string, scope = 'balances'): Prom
     const callbackUrl = (await callback).url();
     const tokens = await redeemCode(session, callbackUrl);
     if (!tokens.access_token || tokens.token_type?.toLowerCase() !== 'dpop') throw new Error(`unexpected token response: ${JSON.stringify(tokens)}`);
-    return { session, accessToken: tokens.access_token, tookMs: Date.now() - started };
+    return { session, accessToken: tokens.access_token, refreshToken: tokens.refresh_token, tookMs: Date.now() - started };
   } finally {
     await browser.close();
   }

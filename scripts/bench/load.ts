@@ -47,7 +47,14 @@ export async function drain(origin: string): Promise<void> {
  * (a plain `http` server does the same), which is the opening of the run, not its steady state;
  * it is reported as `connectionStartMaxMs`.
  */
-export async function measure(port: number, requestPath: string, headers: () => Record<string, string>, o: LoadOptions): Promise<Measured> {
+export async function measure(
+  port: number,
+  requestPath: string,
+  headers: () => Record<string, string>,
+  o: LoadOptions,
+  /** A POST instead of a GET: its body, made per request (e.g. a new client assertion each time). */
+  post?: { contentType: string; body: () => string },
+): Promise<Measured> {
   const GRACE_S = o.connections > 1 ? 3 : 1;
   const responses: { doneAt: number; latency: number; status: number }[] = [];
   const statusCodes: Record<string, number> = {};
@@ -67,7 +74,11 @@ export async function measure(port: number, requestPath: string, headers: () => 
         timeout: 60,
         // The Host the browser and the proofs use (the DPoP htu is built from it).
         headers: { host: `localhost:${port}` },
-        requests: [{ method: 'GET', path: requestPath, setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...headers() } }) }],
+        requests: [
+          post
+            ? { method: 'POST', path: requestPath, setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'content-type': post.contentType, ...headers() }, body: post.body() }) }
+            : { method: 'GET', path: requestPath, setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...headers() } }) },
+        ],
       },
       (error, done) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done)),
     );

@@ -4,6 +4,8 @@
 //
 //   npx tsx scripts/bench/main.ts --scale [--sizes=10000,1000000] [--iterations=200] [--fresh] [--render [--profile]]
 //     the hot queries at bank size instead (scale/main.ts, issue 13 §1)
+//   npx tsx scripts/bench/main.ts --token [--no-build] [--connections=16]
+//     the token endpoint's refresh grants per second per core (token.ts, issue 13 §5)
 //   npx tsx scripts/bench/main.ts [--no-build] [--duration=10] [--warmup=8] [--connections=64]
 //                                 [--only=pglite|postgres] [--sign-inline] [--profile]
 //                                 [--server-node-options="--max-old-space-size=128 …"]
@@ -18,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SETTINGS, type DbKind } from './args';
+import { tokenBench } from './token';
 import { ROOT } from './config';
 import type { DbRun } from './db-run';
 import { report } from './report';
@@ -27,6 +30,11 @@ import { cleanups } from './util';
 
 async function main(): Promise<void> {
   process.chdir(ROOT);
+  if (process.argv.includes('--token')) {
+    // The token endpoint's refresh grants per core (token.ts, issue 13 §5).
+    await tokenBench();
+    return;
+  }
   if (process.argv.includes('--scale')) {
     // The hot queries at 10 k and 1 M customers (scale/main.ts): no server, the app's modules in this machine's Node with the react-server condition.
     const run = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'scripts', 'bench', 'scale', 'main.ts'), ...process.argv.slice(2).filter((a) => a !== '--scale')], { stdio: 'inherit' });
