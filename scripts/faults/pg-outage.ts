@@ -23,7 +23,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { DEMO } from '../../e2e/support/users';
 import { linkDemoProvider } from '../bench/link';
+import { portalCookie } from '../bench/scale/render';
 import { proofSigner } from '../bench/dpop';
 import { prepareDatabase } from '../bench/databases';
 import { build, startServer, stopServer, waitReady } from '../bench/server';
@@ -38,7 +40,7 @@ const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:543
 const REQUEST_TIMEOUT_MS = 30_000;
 const log = (message: string) => console.log(`[faults] ${message}`);
 
-type Sample = { kind: 'read' | 'transfer'; at: number; ms: number; status: number; error?: string; key?: string; id?: string; contentType?: string };
+type Sample = { kind: 'read' | 'transfer' | 'portal'; at: number; ms: number; status: number; error?: string; key?: string; id?: string; contentType?: string; errorPage?: boolean; title?: string };
 
 function cluster(action: 'stop' | 'start' | 'restart'): void {
   const version = fs.readdirSync('/etc/postgresql')[0];
@@ -95,6 +97,22 @@ async function main(): Promise<void> {
         }
       }
     };
+    // A customer in the portal too: the dashboard, reloaded every 250 ms (its error page while the database is away).
+    const cookie = await portalCookie(origin, DEMO);
+    const portal = async () => {
+      while (running) {
+        const at = Date.now() - started;
+        const t0 = performance.now();
+        try {
+          const response = await fetch(`${origin}/`, { headers: { Cookie: cookie }, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+          const html = await response.text();
+          samples.push({ kind: 'portal', at, ms: performance.now() - t0, status: response.status, errorPage: html.includes('role="alert"') && response.status >= 500, title: (/<h1[^>]*>(.*?)<\/h1>/s.exec(html)?.[1] ?? html).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) });
+        } catch (error) {
+          samples.push({ kind: 'portal', at, ms: performance.now() - t0, status: 0, error: (error as Error).name });
+        }
+        await sleep(250);
+      }
+    };
     const probe = async () => {
       while (running) {
         const at = Date.now() - started;
@@ -106,7 +124,7 @@ async function main(): Promise<void> {
         await sleep(250);
       }
     };
-    const load = Promise.all([...Array.from({ length: WORKERS }, (_, n) => worker(n)), probe()]);
+    const load = Promise.all([...Array.from({ length: WORKERS }, (_, n) => worker(n)), probe(), portal()]);
     await sleep(5_000);
     const downAt = Date.now() - started;
     log(`${MODE === 'stop' ? `stopping PostgreSQL for ${OUTAGE_S} s` : MODE === 'restart' ? 'restarting PostgreSQL' : 'killing the instance (kill -9)'} at ${(downAt / 1000).toFixed(1)} s`);
@@ -167,11 +185,14 @@ async function main(): Promise<void> {
     const present = presentRow?.present ?? 0;
     const total = totalRow?.total ?? 0;
 
-    const during = samples.filter((s) => s.at >= downAt + 1_000 && s.at < backAt);
+    const portalSamples = samples.filter((s) => s.kind === 'portal');
+    const portalDuring = portalSamples.filter((s) => s.at >= downAt + 1_000 && s.at < backAt);
+    const api = samples.filter((s) => s.kind !== 'portal');
+    const during = api.filter((s) => s.at >= downAt + 1_000 && s.at < backAt);
     // Every request in flight at some moment of the outage (a restart is over in 2 s: few start inside it).
-    const overlapping = samples.filter((s) => s.at < backAt && s.at + s.ms > downAt);
+    const overlapping = api.filter((s) => s.at < backAt && s.at + s.ms > downAt);
     const statuses = (list: Sample[]) => list.reduce<Record<string, number>>((m, s) => ((m[String(s.status)] = (m[String(s.status)] ?? 0) + 1), m), {});
-    const firstSuccessAfter = samples.filter((s) => s.at >= backAt && s.status >= 200 && s.status < 300).sort((a, b) => a.at + a.ms - (b.at + b.ms))[0];
+    const firstSuccessAfter = api.filter((s) => s.at >= backAt && s.status >= 200 && s.status < 300).sort((a, b) => a.at + a.ms - (b.at + b.ms))[0];
     const readyAgain = readiness.find((r) => r.at >= backAt && r.status === 200);
     const result = {
       when: new Date().toISOString(),
@@ -180,7 +201,7 @@ async function main(): Promise<void> {
       workers: WORKERS,
       downAtMs: downAt,
       backAtMs: backAt,
-      requests: samples.length,
+      requests: api.length,
       duringOutage: {
         requests: during.length,
         statuses: statuses(during),
@@ -194,7 +215,21 @@ async function main(): Promise<void> {
         statuses: statuses(overlapping),
         maxMs: Math.round(Math.max(0, ...overlapping.map((s) => s.ms))),
       },
-      slowestMs: Math.round(Math.max(0, ...samples.map((s) => s.ms))),
+      slowestMs: Math.round(Math.max(0, ...api.map((s) => s.ms))),
+      portal: {
+        requests: portalSamples.length,
+        duringOutage: {
+          requests: portalDuring.length,
+          statuses: statuses(portalDuring),
+          errorPages: portalDuring.filter((s) => s.errorPage).length,
+          headings: [...new Set(portalDuring.map((s) => s.title ?? `(${s.status}, no heading)`))],
+          maxMs: Math.round(Math.max(0, ...portalDuring.map((s) => s.ms))),
+        },
+        firstDashboardMsAfterBack: (() => {
+          const first = portalSamples.filter((s) => s.at >= backAt && s.status === 200).sort((a, b) => a.at + a.ms - (b.at + b.ms))[0];
+          return first ? Math.round(first.at + first.ms - backAt) : null;
+        })(),
+      },
       recovery: {
         firstSuccessMsAfterBack: firstSuccessAfter ? Math.round(firstSuccessAfter.at + firstSuccessAfter.ms - backAt) : null,
         readyMsAfterBack: readyAgain ? readyAgain.at - backAt : null,

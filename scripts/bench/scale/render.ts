@@ -48,7 +48,7 @@ export async function openRenderer(databaseUrl: string, profileDir?: string): Pr
 }
 
 /** The real two-step form (the e2e suite's steps, without its test runner). */
-async function signIn(page: Page, user: { logonId: string; password: string; totpSecret: string }): Promise<void> {
+export async function signIn(page: Page, user: { logonId: string; password: string; totpSecret: string }): Promise<void> {
   await page.goto('/login?next=%2F');
   await page.getByLabel('ログオンID').fill(user.logonId);
   await page.getByLabel('ログオンパスワード').fill(user.password);
@@ -57,4 +57,21 @@ async function signIn(page: Page, user: { logonId: string; password: string; tot
   await page.getByLabel('ワンタイムパスワード').fill(await freshOtp(user.totpSecret));
   await page.getByRole('button', { name: 'ログオンする' }).click();
   await page.waitForURL((url) => url.pathname === '/');
+}
+
+/** One customer signed in through the form in Chromium: the Cookie header of that session. */
+export async function portalCookie(origin: string, user: { logonId: string; password: string; totpSecret: string }): Promise<string> {
+  const browser = await chromium.launch({
+    executablePath: chromiumExecutable(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const context = await browser.newContext({ baseURL: origin, locale: 'ja-JP' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    await signIn(page, user);
+    return (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  } finally {
+    await browser.close();
+  }
 }
