@@ -9,6 +9,8 @@ export const EXPIRING_SOON_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const FINAL_STATUSES: readonly LinkStatus[] = ['revoked', 'terminated'];
+/** Over, for good or by Art. 4 expiry: no item changes, no bank suspension, no live grant; kept as a past link. */
+export const ENDED_STATUSES: readonly LinkStatus[] = ['expired', 'revoked', 'terminated'];
 
 /** Art. 4: expires-at is the last use (or the consent) plus the provider's inactivity period. */
 export function computeExpiresAt(lastActivityAt: Date, inactivityDays: number): Date {

@@ -1,4 +1,4 @@
-import { compareForDashboard, needsAttention, type DisplayStatus } from '@/lib/domain/link-status';
+import { compareForDashboard, ENDED_STATUSES, needsAttention, type DisplayStatus } from '@/lib/domain/link-status';
 import { groupOf, type PermissionGroup } from '@/lib/domain/permission-items';
 import { env } from '@/lib/env';
 import type { LinkSummaryDTO } from './queries';
@@ -62,7 +62,7 @@ export function dashboardHref(query: Partial<DashboardQuery>): string {
   return text ? `/?${text}` : '/';
 }
 
-const PAST: readonly DisplayStatus[] = ['expired', 'revoked', 'terminated'];
+const PAST: readonly DisplayStatus[] = ENDED_STATUSES;
 
 export function isPast(link: Pick<LinkSummaryDTO, 'displayStatus'>): boolean {
   return PAST.includes(link.displayStatus);

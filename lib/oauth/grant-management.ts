@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, notInArray } from 'drizzle-orm';
 import type { Db, Executor } from '@/lib/db/connect';
 import { linkAccounts, linkHistory, linkItems, links, providers } from '@/lib/db/schema';
-import { effectiveStatus, type LinkStatus } from '@/lib/domain/link-status';
+import { effectiveStatus, ENDED_STATUSES, type LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { changeLink, lockLinks } from '@/lib/links/lifecycle';
 import { scopeFromItems } from './scopes';
@@ -77,7 +77,7 @@ export async function grantLink(db: Executor, clientId: string, grantId: string,
     .select({ id: links.id, customerId: links.customerId })
     .from(links)
     .innerJoin(providers, eq(providers.id, links.providerId))
-    .where(and(eq(links.grantId, grantId), eq(providers.clientId, clientId), notInArray(links.status, ['revoked', 'terminated', 'expired']), customerId ? eq(links.customerId, customerId) : undefined))
+    .where(and(eq(links.grantId, grantId), eq(providers.clientId, clientId), notInArray(links.status, [...ENDED_STATUSES]), customerId ? eq(links.customerId, customerId) : undefined))
     .limit(1);
   return row ?? null;
 }
@@ -135,7 +135,7 @@ export async function revokeGrant(db: Db, clientId: string, grantId: string, now
   if (grantId.length > 200 || grantId.includes('\u0000')) return false;
   return db.transaction(async (tx) => {
     // One locked read: this client's live link behind the grant (another's, or an ended one, is none).
-    const [link] = await lockLinks(tx, and(eq(links.grantId, grantId), eq(providers.clientId, clientId), notInArray(links.status, ['revoked', 'terminated', 'expired'])));
+    const [link] = await lockLinks(tx, and(eq(links.grantId, grantId), eq(providers.clientId, clientId), notInArray(links.status, [...ENDED_STATUSES])));
     if (!link) return false;
     await changeLink(tx, link, { kind: 'stop', via: 'provider' }, { type: 'provider', id: clientId }, now);
     return true;

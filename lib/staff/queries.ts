@@ -28,7 +28,6 @@ export type CustomerHitDTO = { id: string; customerNumber: string; logonId: stri
 
 /** The most customers one search lists; the page says so when it lists that many. */
 export const SEARCH_MAX_HITS = 20;
-const MAX_HITS = SEARCH_MAX_HITS;
 
 /**
  * Search by logon ID (exact), customer number (prefix) or name (kanji, kana or Latin, any part of
@@ -55,22 +54,22 @@ export async function searchCustomers(db: Executor, principal: StaffPrincipal, q
         nameEn: customers.nameEn,
       })
       .from(customers)
-      // Each way of matching on its own index, each kept to MAX_HITS; one OR over the three lets
+      // Each way of matching on its own index, each kept to SEARCH_MAX_HITS; one OR over the three lets
       // the planner walk the customer-number order and filter (issue 13: a prefix late in that
-      // order read thousands of rows to find its twenty). A name part takes the first MAX_HITS
+      // order read thousands of rows to find its twenty). A name part takes the first SEARCH_MAX_HITS
       // the bigram index gives, in no particular order: ordering them by number first made a
       // common name (59 000 タカハシ among a million) recheck every match, 1 s a search.
       .where(
         sql`${customers.id} in (
           (select id from customers where logon_id = ${q})
-          union (select id from customers where customer_number collate "C" like ${numberPrefix} order by customer_number collate "C" limit ${MAX_HITS})
+          union (select id from customers where customer_number collate "C" like ${numberPrefix} order by customer_number collate "C" limit ${SEARCH_MAX_HITS})
           union (select id from customers
                  where search_grams @> renkei_search_query_grams(${q})
                    and (${or(named(customers.nameJa), named(customers.nameKana), named(customers.nameEn))})
-                 limit ${MAX_HITS}))`,
+                 limit ${SEARCH_MAX_HITS}))`,
       )
       .orderBy(asc(customers.customerNumber))
-      .limit(MAX_HITS);
+      .limit(SEARCH_MAX_HITS);
     // Each hit's number of links, counted for those hits only (the customer-first unique index).
     const counts = hits.length
       ? await tx

@@ -13,12 +13,9 @@ import { Card, Section } from '@/components/ui/card';
 import { ChevronLeftIcon } from '@/components/ui/icons';
 import { requireStaff } from '@/lib/auth/principal';
 import { getDb } from '@/lib/db';
-import { suspensionReasonKey } from '@/lib/domain/link-status';
+import { ENDED_STATUSES, suspensionReasonKey } from '@/lib/domain/link-status';
 import { getLinkForStaff } from '@/lib/staff/queries';
 import { resumeLinkAction, suspendLinkAction } from '../../../../operator-actions';
-
-/** Ended for good or by expiry: the bank can neither suspend nor resume such a link. */
-const ENDED: readonly string[] = ['revoked', 'terminated', 'expired'];
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('staff.link');
@@ -97,7 +94,7 @@ export default async function StaffLinkPage({
       </Card>
 
       {/* An ended link has nothing for the bank to suspend or resume: no controls, only the record. */}
-      {staff.role === 'operator' && !ENDED.includes(link.status) ? (
+      {staff.role === 'operator' && !ENDED_STATUSES.includes(link.status) ? (
         <Section id="operator" title={ts('operatorTitle')} lead={ts('operatorLead')}>
           <Card className="flex flex-wrap gap-6">
             <OperatorAction
