@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type Provider from 'oidc-provider';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CustomerPrincipal } from '@/lib/auth/types';
 import type { Database } from '@/lib/db/connect';
-import { accounts, customers, linkItems, links, maintenanceWindows, oauthRecords, providers } from '@/lib/db/schema';
+import { accounts, customers, linkItems, links, maintenanceWindows, oauthRecords, providers, rateLimits } from '@/lib/db/schema';
 import type { PermissionItem } from '@/lib/domain/permission-items';
 import { onServer, openSecondInstance, openTestDatabase } from '@/test/db';
 
@@ -262,6 +262,46 @@ describe(`provider API checks (${onServer ? 'PostgreSQL server' : 'PGlite'})`, (
 
   // Issue 13 §4: the customer stops the link while the provider is calling as fast as it can. A
   // call may succeed if it began before the stop was committed; none that began after may.
+  it('counts both traffic-limit windows in the check’s own statement, and only for a call that would go on', async () => {
+    const linked = await consent(['balances']);
+    const { readCallState } = await import('./call-state');
+    const { decideCounted, limitersFor } = await import('./rate-limit');
+    const jkt = await calculateJwkThumbprint(await exportJWK(linked.keys.publicKey));
+    const [grantee] = await database.db.select({ clientId: providers.clientId }).from(providers).where(eq(providers.clientId, CLIENT_ID));
+    const keys = [`provider:${grantee!.clientId}`, `link:${linked.linkId}`];
+    await database.db.delete(rateLimits).where(inArray(rateLimits.key, keys));
+    const read = (over: Partial<Parameters<typeof readCallState>[1]> = {}) =>
+      readCallState(database.db, { accessToken: linked.token, proofId: `${jkt}:${randomUUID()}`, accountId: undefined, now: new Date(), jkt, limitWindowMs: 60_000, ...over });
+    const points = async () => (await read()).limits?.map((w) => `${w.name}=${w.points}`);
+
+    expect(await points()).toEqual(['provider=1', 'link=1']);
+    expect(await points()).toEqual(['provider=2', 'link=2']);
+    // Not counted: a proof of another key, a replayed proof, an unknown token, no counting asked for.
+    expect((await read({ jkt: 'another-key' })).limits).toBeNull();
+    const replayed = `${jkt}:${randomUUID()}`;
+    await read({ proofId: replayed, limitWindowMs: 0 });
+    expect((await read({ proofId: replayed })).limits).toBeNull();
+    expect((await read({ accessToken: 'no-such-token' })).limits).toBeNull();
+    expect((await read({ limitWindowMs: 0 })).limits).toBeNull();
+    const third = await read();
+    expect(third.limits?.map((w) => `${w.name}=${w.points}`)).toEqual(['provider=3', 'link=3']);
+    const stored = await database.db.select({ key: rateLimits.key, points: rateLimits.points }).from(rateLimits).where(inArray(rateLimits.key, keys));
+    expect(Object.fromEntries(stored.map((r) => [r.key, r.points]))).toEqual({ [keys[0]!]: 3, [keys[1]!]: 3 });
+
+    // The decision is rate-limiter-flexible's: over the link's 2 a window, refused with its headers.
+    const store = await limitersFor(database.db, 'database', { points: { provider: 100, link: 2 } });
+    const refused = decideCounted(store, third.limits!);
+    expect(refused).toMatchObject({ allowed: false, limit: 'link' });
+    expect(refused.headers).toMatchObject({ 'RateLimit-Policy': '"provider";q=100;w=1, "link";q=2;w=1' });
+    expect(refused.headers.RateLimit).toMatch(/^"provider";r=97;t=\d+, "link";r=0;t=\d+$/);
+    expect(Number(refused.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+    expect(decideCounted(await limitersFor(database.db, 'database', { points: { provider: 100, link: 3 } }), third.limits!).allowed).toBe(true);
+
+    // A window that has ended starts again at one.
+    await database.db.update(rateLimits).set({ expire: new Date(Date.now() - 1000) }).where(inArray(rateLimits.key, keys));
+    expect(await points()).toEqual(['provider=1', 'link=1']);
+  });
+
   it('a stop racing 1 000 provider calls: no call begun after the stop returned gets through', async () => {
     const linked = await consent(['payees']);
     const url = `${ORIGIN}/api/v1/payees`;

@@ -11,7 +11,7 @@ import { itemsFromScope } from '@/lib/oauth/scopes';
 import { readCallState, type CallState } from './call-state';
 import { DpopError, htuOf, verifyDpopProof } from './dpop';
 import { countAccess } from './usage';
-import { configuredStore, consumeLimits, limitersFor, limitPoints, rateLimitHeaders } from './rate-limit';
+import { configuredStore, consumeLimits, decideCounted, LIMIT_WINDOW_MS, limitersFor, limitPoints, rateLimitHeaders } from './rate-limit';
 import { setRequestPrincipal } from '@/lib/observability/context';
 import { log } from '@/lib/observability/logger';
 import { notFound, problem } from './problem';
@@ -82,7 +82,11 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
   const database = await initDb();
   const db = database.db;
   const now = new Date();
-  const state = await readCallState(db, { accessToken, proofId: `${proof.jkt}:${proof.jti}`, accountId, now });
+  // On PostgreSQL the traffic-limit windows are counted in the check's own statement (one round
+  // trip a call, not three); in memory or Redis they are counted below.
+  const limiters = await limitersFor(db, configuredStore(database.kind));
+  const countInCheck = limiters.kind === 'database';
+  const state = await readCallState(db, { accessToken, proofId: `${proof.jkt}:${proof.jti}`, accountId, now, jkt: proof.jkt, limitWindowMs: countInCheck ? LIMIT_WINDOW_MS : 0 });
   if (state.maintenanceEndsAt) return maintenanceProblem({ endsAt: state.maintenanceEndsAt }, now);
   // Replay: each proof is accepted once (the record expires after the iat window).
   if (!state.proofFresh) return problem('invalid-dpop-proof', 'This DPoP proof was already used.');
@@ -97,14 +101,17 @@ export async function authorizeApiCall(request: Request, items: PermissionItem[]
   const { link } = state;
   if (!link) return problem('invalid-token', 'The link behind this token no longer exists.');
   // Traffic limits (Art. 6), per provider and per link, before any other work for the call.
-  const limits = await consumeLimits(
-    await limitersFor(db, configuredStore(database.kind)),
-    [
-      { name: 'provider', key: token.clientId ?? 'unknown' },
-      { name: 'link', key: link.id },
-    ],
-    (error) => log('rate-limit').warn({ err: error }, 'the traffic-limit store failed; the call was let through'),
-  );
+  const limits =
+    countInCheck && state.limits
+      ? decideCounted(limiters, state.limits)
+      : await consumeLimits(
+          limiters,
+          [
+            { name: 'provider', key: token.clientId ?? 'unknown' },
+            { name: 'link', key: link.id },
+          ],
+          (error) => log('rate-limit').warn({ err: error }, 'the traffic-limit store failed; the call was let through'),
+        );
   rateLimitHeaders.set(request, limits.headers);
   if (!limits.allowed) {
     return problem('rate-limited', `Over the ${limits.limit === 'link' ? 'per-link' : 'per-provider'} limit of ${limitPoints(limits.limit)} calls a second; retry after ${limits.retryAfterS} s.`, {

@@ -4,6 +4,7 @@ import { preparedPerDb, type Db } from '@/lib/db/connect';
 import { storedPayload } from '@/lib/oauth/adapter';
 import type { LinkStatus } from '@/lib/domain/link-status';
 import type { PermissionItem } from '@/lib/domain/permission-items';
+import type { WindowCount } from './rate-limit';
 
 /** How long a DPoP proof's replay record is kept: past the ±60 s iat window with a margin. */
 export const REPLAY_RECORD_MS = 3 * 60_000;
@@ -35,6 +36,12 @@ export type CallState = {
    * the link's customer (else null). For the caller to use only once every check has passed.
    */
   account: { id: string; type: string; balance: number } | null;
+  /**
+   * The call's traffic-limit windows, counted in the same statement when asked to (`limitWindowMs`)
+   * and the call is one that would go on (outside maintenance, a fresh proof, a live token bound
+   * to the proof's key, a link behind it); else null.
+   */
+  limits: WindowCount[] | null;
 };
 
 type Row = {
@@ -53,6 +60,10 @@ type Row = {
   account_in_consent: boolean;
   account_type: string | null;
   account_balance: number | string | null;
+  provider_points: number | null;
+  provider_expire: Date | string | null;
+  link_points: number | null;
+  link_expire: Date | string | null;
 };
 
 const date = (value: Date | string | null): Date | null => (value === null ? null : value instanceof Date ? value : new Date(value));
@@ -75,29 +86,36 @@ const fields = {
   account_in_consent: column<Row['account_in_consent']>('account_in_consent'),
   account_type: column<Row['account_type']>('account_type'),
   account_balance: column<Row['account_balance']>('account_balance'),
+  provider_points: column<Row['provider_points']>('provider_points'),
+  provider_expire: column<Row['provider_expire']>('provider_expire'),
+  link_points: column<Row['link_points']>('link_points'),
+  link_expire: column<Row['link_expire']>('link_expire'),
 };
 
 // Built and prepared once per database handle: the hot path neither builds SQL nor plans it
-// (the function's plan is cached by the server per connection; drizzle/0008_api_call_state.sql).
+// (the function's plan is cached by the server per connection; drizzle/0008_api_call_state.sql,
+// and 0023 for the overload that also counts the traffic-limit windows).
 const callStateStatement = preparedPerDb((db) =>
   db
     .select(fields)
     .from(
-      sql`renkei_api_call_state(${sql.placeholder('now')}::timestamptz, ${sql.placeholder('proofId')}, ${sql.placeholder('replayExpiresAt')}::timestamptz, ${sql.placeholder('accessToken')}, ${sql.placeholder('accountId')}) as s`,
+      sql`renkei_api_call_state(${sql.placeholder('now')}::timestamptz, ${sql.placeholder('proofId')}, ${sql.placeholder('replayExpiresAt')}::timestamptz, ${sql.placeholder('accessToken')}, ${sql.placeholder('accountId')}, ${sql.placeholder('jkt')}, ${sql.placeholder('limitWindowMs')}::int) as s`,
     )
-    .prepare('renkei_api_call_state'),
+    .prepare('renkei_api_call_state_counted'),
 );
 
 /**
  * One round trip for every check of a provider API call (see authorizeApiCall for their order),
  * through the database function renkei_api_call_state: the maintenance window, the DPoP replay
  * record (written only outside maintenance; a conflict means replay), the access token's record,
- * the link and its provider, the granted items and the account. Nothing comes from a cache: one
- * statement sees one snapshot, taken after whatever revoke or suspension returned before the call.
+ * the link and its provider, the granted items and the account; and, with `limitWindowMs` (the
+ * PostgreSQL store of the traffic limits), the call's point in each limit window. Nothing comes
+ * from a cache: one statement sees one snapshot, taken after whatever revoke or suspension
+ * returned before the call.
  */
 export async function readCallState(
   db: Db,
-  call: { accessToken: string; proofId: string; accountId: string | undefined; now: Date },
+  call: { accessToken: string; proofId: string; accountId: string | undefined; now: Date; jkt?: string; limitWindowMs?: number },
 ): Promise<CallState> {
   // Times as ISO text: drizzle's postgres-js driver sends parameters without serialising Dates.
   const [row] = await callStateStatement(db).execute({
@@ -106,6 +124,8 @@ export async function readCallState(
     replayExpiresAt: new Date(call.now.getTime() + REPLAY_RECORD_MS).toISOString(),
     accessToken: call.accessToken,
     accountId: call.accountId ?? '',
+    jkt: call.jkt ?? '',
+    limitWindowMs: call.limitWindowMs ?? 0,
   });
   if (!row) throw new Error('renkei_api_call_state returned no row');
   const payload = json(row.token_payload);
@@ -130,6 +150,13 @@ export async function readCallState(
     account:
       call.accountId && row.account_type !== null && row.account_balance !== null
         ? { id: call.accountId, type: row.account_type, balance: Number(row.account_balance) }
+        : null,
+    limits:
+      row.provider_points !== null && row.link_points !== null && row.provider_expire && row.link_expire
+        ? [
+            { name: 'provider', points: Number(row.provider_points), expire: date(row.provider_expire)! },
+            { name: 'link', points: Number(row.link_points), expire: date(row.link_expire)! },
+          ]
         : null,
   };
 }

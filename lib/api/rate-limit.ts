@@ -21,6 +21,8 @@ export type LimitName = 'provider' | 'link' | 'token';
 export type LimitDecision = { allowed: boolean; headers: Record<string, string>; limit: LimitName; retryAfterS: number };
 
 const WINDOW_S = 1;
+/** The windows' length, for a caller that counts them in its own statement (decideCounted). */
+export const LIMIT_WINDOW_MS = WINDOW_S * 1000;
 
 /** The RateLimit headers of a provider API call, set on its answer whatever it is (lib/api/problem.ts apiRoute). */
 export const rateLimitHeaders = new WeakMap<Request, Record<string, string>>();
@@ -147,10 +149,30 @@ export async function consumeLimits(store: Store, keys: Array<{ name: LimitName;
       }
     }),
   );
-  const counted = checks.filter((c): c is NonNullable<typeof c> => c !== null);
+  return decide(store, keys[0]?.name ?? 'provider', checks.filter((c): c is NonNullable<typeof c> => c !== null));
+}
+
+/** A window's count as the database returned it: points so far in the window and when it ends. */
+export type WindowCount = { name: LimitName; points: number; expire: Date };
+
+/**
+ * The same decision as consumeLimits for windows already counted elsewhere: on PostgreSQL the
+ * consent check's statement adds the call's point to each window (lib/api/call-state.ts) and
+ * returns the counts, as rate-limiter-flexible's store would have.
+ */
+export function decideCounted(store: Store, counts: WindowCount[], now: number = Date.now()): LimitDecision {
+  const checks = counts.map(({ name, points, expire }) => {
+    const limit = store.limiters.get(name)?.points ?? limitPoints(name);
+    const res = new RateLimiterRes(Math.max(limit - points, 0), Math.max(expire.getTime() - now, 0), points, false);
+    return { name, res, over: points > limit };
+  });
+  return decide(store, counts[0]?.name ?? 'provider', checks);
+}
+
+function decide(store: Store, first: LimitName, counted: Array<{ name: LimitName; res: RateLimiterRes; over: boolean }>): LimitDecision {
   const over = counted.find((c) => c.over);
   const headers = counted.length > 0 ? headersFor(store, counted) : {};
-  if (!over) return { allowed: true, headers, limit: keys[0]?.name ?? 'provider', retryAfterS: 0 };
+  if (!over) return { allowed: true, headers, limit: first, retryAfterS: 0 };
   metrics.rateLimited.inc({ limit: over.name });
   const retryAfterS = Math.max(1, Math.ceil(over.res.msBeforeNext / 1000));
   return { allowed: false, headers: { ...headers, 'Retry-After': String(retryAfterS) }, limit: over.name, retryAfterS };

@@ -1,5 +1,6 @@
 // What the bench records for one database: the shape of each entry of `runs` in the results file.
 import type { Measured } from './load';
+import type { OpenLoopMeasured } from './open-loop';
 
 export type Goal = { target: number; actual: number; met: boolean };
 export type DbRun = {
@@ -23,9 +24,11 @@ export type DbRun = {
   rssMb?: { readyIdle: number; startupPeak: number; underLoadPeak: number; afterLoad: number };
   /** One connection, for the service time of a single request without queueing. */
   unloaded?: { connections: 1; durationS: number; checked: Pick<Measured, 'requestsPerSec' | 'latencyMs' | 'non2xx'>; bare: Pick<Measured, 'requestsPerSec' | 'latencyMs' | 'non2xx'> };
+  /** Open loop at half the checked read's measured rate: the checked read and the bare route paced, and the checked read under autocannon's overallRate. */
+  openLoop?: { ratePerSec: number; checked: OpenLoopMeasured; bare: OpenLoopMeasured; checkedAutocannon: OpenLoopMeasured };
   serverProcesses?: { max: number; commands: string[] };
   proxyHeadersOnBoth?: boolean;
   loadAverageBefore?: number[];
-  goals?: { throughputRatio: Goal; checkedP99Ms: Goal; peakRssMb: Goal; firstStartPeakRssMb: Goal; allMet: boolean };
+  goals?: { throughputRatio: Goal; openLoopCheckedP99Ms: Goal; peakRssMb: Goal; firstStartPeakRssMb: Goal; allMet: boolean };
   profile?: string;
 };

@@ -27,11 +27,11 @@ export type Measured = {
 /** The shape of a run: how many connections, how long, and whose CPU time counts as the server's. */
 export type LoadOptions = { connections: number; warmupS: number; windowS: number; serverPids: () => number[] };
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
-const round1 = (n: number) => Math.round(n * 10) / 10;
+export const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** Lets the requests still in flight when a run stopped finish before the next phase. */
 export async function drain(origin: string): Promise<void> {

@@ -32,6 +32,8 @@ export function build(): void {
   log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef';
+
 /** The app's environment on the bench's database, as the server and `npm run db:seed` get it. */
 export function appEnv(kind: DbKind, databaseUrl: string | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', RENKEI_MODE: 'sandbox' };
@@ -40,6 +42,8 @@ export function appEnv(kind: DbKind, databaseUrl: string | undefined): NodeJS.Pr
   env.RATE_LIMIT_PROVIDER_PER_S = '1000000';
   env.RATE_LIMIT_LINK_PER_S = '1000000';
   env.RATE_LIMIT_TOKEN_PER_S = '1000000';
+  // The bench reads the server's GC and event-loop figures from /metrics around the open-loop runs.
+  env.METRICS_TOKEN = BENCH_METRICS_TOKEN;
   if (SETTINGS.runtime) env.RENKEI_NODE_BIN = SETTINGS.runtime;
   env.RENKEI_SERVER = SETTINGS.server;
   delete env.PUBLIC_ORIGIN;

@@ -2,9 +2,10 @@
 // the checked read, then more rounds of both; the round with the median ratio is reported.
 import os from 'node:os';
 import { SETTINGS, type DbKind } from '../args';
-import { RSS_SAMPLE_MS, UNLOADED_S, UNLOADED_WARMUP_S } from '../config';
+import { OPEN_LOOP_WARMUP_S, RSS_SAMPLE_MS, UNLOADED_S, UNLOADED_WARMUP_S } from '../config';
 import type { DbRun } from '../db-run';
 import { drain, measure, type Measured } from '../load';
+import { autocannonOpenLoop, pacedOpenLoop } from '../open-loop';
 import type { RssSampler } from '../memory';
 import { waitReady, type Server } from '../server';
 import { log, sleep } from '../util';
@@ -58,10 +59,25 @@ export async function measureServer(kind: DbKind, server: Server, sampler: RssSa
     const roundChecked = await measure(server.port, checkedPath, checkedHeaders(), loaded);
     rounds.push({ bare: roundBare, checked: roundChecked });
   }
-  if (run.proofPool) run.proofPool.signedInline = proofs.inlineCount();
   const ratioOf = (r: Round) => r.checked.requestsPerSec / r.bare.requestsPerSec;
   const median = [...rounds].sort((a, b) => ratioOf(a) - ratioOf(b))[Math.floor((rounds.length - 1) / 2)]!;
   const { checked } = median;
+
+  // Open loop at half the checked read's capacity (the median round's rate): the service's latency
+  // when requests arrive on their own schedule, as a provider's do, not the queue of a closed run.
+  // The bare route at the same rate beside it; then autocannon's overallRate at that rate.
+  const rate = Math.max(1, Math.round(checked.requestsPerSec / 2));
+  const open = { ratePerSec: rate, warmupS: OPEN_LOOP_WARMUP_S, windowS: SETTINGS.durationS, serverPids: () => sampler.pids, connections: SETTINGS.connections, origin: server.origin };
+  await drain(server.origin);
+  log(`${kind}: open loop at ${rate} req/s (half the checked read's ${checked.requestsPerSec}): checked, bare, then autocannon overallRate`);
+  const openHeaders = checkedHeaders();
+  const openChecked = await pacedOpenLoop(server.port, checkedPath, openHeaders, open);
+  await drain(server.origin);
+  const openBare = await pacedOpenLoop(server.port, barePath, () => ({}), open);
+  await drain(server.origin);
+  const openAutocannon = await autocannonOpenLoop(server.port, checkedPath, openHeaders, open);
+  run.openLoop = { ratePerSec: rate, checked: openChecked, bare: openBare, checkedAutocannon: openAutocannon };
+  if (run.proofPool) run.proofPool.signedInline = proofs.inlineCount();
   run.rounds = rounds.map((r) => ({
     bareRequestsPerSec: r.bare.requestsPerSec,
     checkedRequestsPerSec: r.checked.requestsPerSec,
@@ -80,6 +96,6 @@ export async function measureServer(kind: DbKind, server: Server, sampler: RssSa
   const mb = (kb: number) => Math.round(kb / 1024);
   run.rssMb = { readyIdle: mb(readyIdleKb), startupPeak: mb(startupPeakKb), underLoadPeak: mb(underLoadPeakKb), afterLoad: mb(afterLoadKb) };
   run.serverProcesses = { max: sampler.maxProcesses, commands: [...sampler.commands] };
-  run.goals = goalsOf(kind, { throughputRatio: run.throughputRatio, checkedP99Ms: checked.latencyMs.p99, peakRssMb: run.peakRssMb, firstStartPeakRssMb: run.firstStart!.peakRssMb });
-  recordValidity(run, rounds, { checked: unloadedChecked, bare: unloadedBare });
+  run.goals = goalsOf(kind, { throughputRatio: run.throughputRatio, openLoopCheckedP99Ms: openChecked.latencyMs.p99, peakRssMb: run.peakRssMb, firstStartPeakRssMb: run.firstStart!.peakRssMb });
+  recordValidity(run, rounds, { checked: unloadedChecked, bare: unloadedBare }, [openChecked, openBare, openAutocannon]);
 }
