@@ -1,0 +1,11 @@
+// `npm run faults -- --mode=…`: which fault (issue 13 §3).
+//   stop | restart | kill  PostgreSQL stopped or restarted under load, or the instance killed mid-transfer (pg-outage.ts)
+//   kill-delivery          the instance killed while it delivers provider notifications (kill-delivery.ts)
+const mode = process.argv.find((a) => a.startsWith('--mode='))?.slice('--mode='.length) ?? 'stop';
+if (mode === 'kill-delivery') void import('./kill-delivery');
+else if (['stop', 'restart', 'kill'].includes(mode)) void import('./pg-outage');
+else {
+  console.error(`unknown --mode=${mode}: stop, restart, kill or kill-delivery`);
+  process.exit(2);
+}
+export {};
