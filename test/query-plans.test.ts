@@ -176,7 +176,9 @@ describe(`query plans at ${CUSTOMERS.toLocaleString('en')} customers (${onServer
       }),
     ).toEqual([]);
     expect(archived).toBeGreaterThan(200);
-  });
+    // Every ended link of 20 000 customers goes through the lifecycle (40–50 s here on PGlite, alone):
+    // the plans are what this test checks, not the time, so the suite's 60 s is not its limit.
+  }, 240_000);
 
   it('the staff search reads by index: logon ID, number prefix, and part of a name in kanji, kana (either script) and Latin', async () => {
     const queries = ['scale4321', 'S0000043', '山田美咲', 'ヤマダミサキ', 'やまだ みさき', 'Misaki Yamada', 'zzqx'];

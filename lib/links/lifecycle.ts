@@ -253,11 +253,23 @@ export async function archiveLink(tx: Executor, link: LockedLink, recordDays: nu
 
 /** The history row of a change, and its receipt when it is one the customer gets (issue 14 §2). */
 async function writeHistory(tx: Executor, linkId: string, actor: LinkActor, event: LinkEvent, item: PermissionItem | null, detail: Record<string, unknown>, now: Date): Promise<number> {
+  // A change's time is taken when its request starts, before it waits for the link's lock; two
+  // changes of one link may take the lock in the other order. The history is read by time (then
+  // id), so a row is never dated before the row it follows: under the lock the link's latest row
+  // is the one just before it (lib/links/links.test.ts, 50 concurrent toggles).
   const [row] = await tx
     .insert(linkHistory)
-    .values({ linkId, at: now, actorType: actor.type, actorId: actor.type === 'system' ? null : actor.id, event, item, detail })
-    .returning({ id: linkHistory.id });
-  if (isReceiptEvent(event)) await writeReceipt(tx, { linkId, historyId: row!.id, event, actorType: actor.type, item, detail, now });
+    .values({
+      linkId,
+      at: sql`greatest(${now.toISOString()}::timestamptz, (select max(h.at) from ${linkHistory} h where h.link_id = ${linkId}))`,
+      actorType: actor.type,
+      actorId: actor.type === 'system' ? null : actor.id,
+      event,
+      item,
+      detail,
+    })
+    .returning({ id: linkHistory.id, at: linkHistory.at });
+  if (isReceiptEvent(event)) await writeReceipt(tx, { linkId, historyId: row!.id, event, actorType: actor.type, item, detail, now: row!.at });
   return row!.id;
 }
 

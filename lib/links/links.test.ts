@@ -168,7 +168,10 @@ describe(`links data layer (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () =
     const ops = Array.from({ length: 50 }, (_, i) => ({ item: items[i % 2]!, grant: i % 3 !== 0 }));
     const second = await openSecondInstance(database);
     const instances = [database.db, second.db];
-    const results = await Promise.allSettled(ops.map((op, i) => setItemGranted(instances[i % 2]!, demo2, { linkId: id, ...op }))).finally(() => second.close());
+    // Each call's time is taken when it starts, before it waits for the link's lock, and the calls
+    // take the lock in any order: here the later a call starts, the earlier its clock says it is.
+    const base = Date.now();
+    const results = await Promise.allSettled(ops.map((op, i) => setItemGranted(instances[i % 2]!, demo2, { linkId: id, ...op }, new Date(base - i)))).finally(() => second.close());
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     const changed = results.filter((r) => r.status === 'fulfilled' && r.value.changed).length;
 
@@ -177,7 +180,8 @@ describe(`links data layer (${onServer ? 'PostgreSQL server' : 'PGlite'})`, () =
       .select({ event: linkHistory.event, item: linkHistory.item, detail: linkHistory.detail })
       .from(linkHistory)
       .where(eq(linkHistory.linkId, id))
-      .orderBy(linkHistory.id);
+      // the order the link's history is shown and read in (lib/links/queries.ts): by time, then id
+      .orderBy(linkHistory.at, linkHistory.id);
     // Replay: start from the consent, apply every item event in order.
     const replay = new Map<PermissionItem, boolean>();
     for (const h of history) {
