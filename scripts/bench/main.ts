@@ -4,6 +4,8 @@
 //
 //   npx tsx scripts/bench/main.ts --scale [--sizes=10000,1000000] [--iterations=200] [--fresh] [--render [--profile]]
 //     the hot queries at bank size instead (scale/main.ts, issue 13 §1)
+//   npx tsx scripts/bench/main.ts --first-load [--no-build]
+//     the first-load JS of the dashboard and the consent screen, gzipped (first-load.ts, issue 13 §5)
 //   npx tsx scripts/bench/main.ts --token [--no-build] [--connections=16]
 //     the token endpoint's refresh grants per second per core (token.ts, issue 13 §5)
 //   npx tsx scripts/bench/main.ts [--no-build] [--duration=10] [--warmup=8] [--connections=64]
@@ -20,6 +22,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SETTINGS, type DbKind } from './args';
+import { firstLoadBench } from './first-load';
 import { tokenBench } from './token';
 import { ROOT } from './config';
 import type { DbRun } from './db-run';
@@ -30,6 +33,11 @@ import { cleanups } from './util';
 
 async function main(): Promise<void> {
   process.chdir(ROOT);
+  if (process.argv.includes('--first-load')) {
+    // The JavaScript a first visit to the dashboard and the consent screen downloads (first-load.ts, issue 13 §5).
+    await firstLoadBench();
+    return;
+  }
   if (process.argv.includes('--token')) {
     // The token endpoint's refresh grants per core (token.ts, issue 13 §5).
     await tokenBench();
