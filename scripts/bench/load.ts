@@ -25,7 +25,7 @@ export type Measured = {
 };
 
 /** The shape of a run: how many connections, how long, and whose CPU time counts as the server's. */
-export type LoadOptions = { connections: number; warmupS: number; windowS: number; serverPids: () => number[] };
+export type LoadOptions = { connections: number; warmupS: number; windowS: number; serverPids: () => number[]; /** autocannon's overallRate: the requests a second shared by the connections. */ overallRate?: number };
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -69,6 +69,7 @@ export async function measure(
       {
         url: `http://127.0.0.1:${port}`,
         connections: o.connections,
+        ...(o.overallRate ? { overallRate: o.overallRate } : {}),
         duration: o.warmupS + o.windowS + GRACE_S,
         // Long enough that the slow first requests of new connections are not cut off and re-sent.
         timeout: 60,

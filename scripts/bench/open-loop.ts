@@ -8,9 +8,8 @@
 // - autocannon's `overallRate`: the rate shared between its connections, each sending its share
 //   as soon as it can at the start of each of its seconds (a burst a second), latency as sent.
 import http from 'node:http';
-import autocannon from 'autocannon';
 import { cpuBetween, cpuSnapshot, type CpuSnapshot } from './cpu';
-import { percentile, round1 } from './load';
+import { measure, percentile, round1 } from './load';
 import { BENCH_METRICS_TOKEN } from './server';
 
 export type OpenLoopMeasured = {
@@ -162,51 +161,23 @@ export async function pacedOpenLoop(port: number, requestPath: string, headers: 
   };
 }
 
-/** autocannon with `overallRate` on `connections` connections, timed like the paced run. */
+/** autocannon with `overallRate` on `connections` connections: the closed run's measure(), rate-limited. */
 export async function autocannonOpenLoop(port: number, requestPath: string, headers: () => Record<string, string>, o: OpenLoopOptions): Promise<OpenLoopMeasured> {
-  const windowStart = o.warmupS * 1000;
-  const windowEnd = windowStart + o.windowS * 1000;
-  const responses: { doneAt: number; latency: number; status: number }[] = [];
-  const statusCodes: Record<string, number> = {};
-  let cpuBefore: CpuSnapshot | undefined;
-  let cpuAfter: CpuSnapshot | undefined;
   const figures = await serverFigures(o.origin);
-  const t0 = performance.now();
-  const marks = [setTimeout(() => (cpuBefore = cpuSnapshot(o.serverPids())), windowStart), setTimeout(() => (cpuAfter = cpuSnapshot(o.serverPids())), windowEnd)];
   const rate = Math.round(o.ratePerSec);
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `http://127.0.0.1:${port}`,
-        connections: o.connections,
-        overallRate: rate,
-        duration: o.warmupS + o.windowS + 1,
-        timeout: 60,
-        headers: { host: `localhost:${port}` },
-        requests: [{ method: 'GET', path: requestPath, setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...headers() } }) }],
-      },
-      (error, done) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done)),
-    );
-    instance.on('response', (_client, status, _bytes, latency) => {
-      responses.push({ doneAt: performance.now() - t0, latency, status });
-      statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-    });
-  });
-  marks.forEach(clearTimeout);
-  const completed = responses.filter((r) => r.doneAt >= windowStart && r.doneAt < windowEnd);
-  const timed = responses.filter((r) => r.doneAt - r.latency >= windowStart && r.doneAt - r.latency < windowEnd).map((r) => r.latency);
+  const m = await measure(port, requestPath, headers, { connections: o.connections, warmupS: o.warmupS, windowS: o.windowS, serverPids: o.serverPids, overallRate: rate });
   return {
     generator: 'autocannon overallRate',
     ratePerSec: rate,
-    requestsPerSec: round1(completed.length / o.windowS),
-    requestsTimed: timed.length,
-    windowS: o.windowS,
-    latencyMs: summarise(timed),
+    requestsPerSec: m.requestsPerSec,
+    requestsTimed: m.requestsTimed,
+    windowS: m.windowS,
+    latencyMs: m.latencyMs,
     connections: o.connections,
-    non2xx: responses.filter((r) => r.status < 200 || r.status > 299).length,
-    errors: result.errors + result.timeouts,
-    statusCodes,
-    cpu: cpuBefore && cpuAfter ? cpuBetween(cpuBefore, cpuAfter) : undefined,
+    non2xx: m.non2xx,
+    errors: m.errors + m.timeouts,
+    statusCodes: m.statusCodes,
+    cpu: m.cpu,
     server: await figures(),
   };
 }

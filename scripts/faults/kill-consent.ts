@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
-import { prepareDatabase } from '../bench/databases';
+import { postgresServer, prepareDatabase } from '../bench/databases';
 import { appEnv } from '../bench/server';
 import { sleep } from '../bench/util';
 
@@ -29,7 +29,6 @@ const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name
 const CONCURRENCY = Number(option('concurrency') ?? 6);
 const KILL_AFTER_MS = Number(option('kill-after-ms') ?? 3000);
 const ROUNDS = Number(option('rounds') ?? 3);
-const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (message: string) => console.log(`[faults] ${message}`);
 
 type Committed = { linkId: string; grantId: string; items: string[]; accounts: number; at: string };
@@ -110,15 +109,18 @@ async function checkLinks(sql: postgres.Sql, since: Date): Promise<LinkCheck> {
 }
 
 async function main(): Promise<void> {
-  const name = `renkei_faults_${process.pid}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  // A fresh database on the local server, as the bench makes one (dropped at the end).
+  const pg = await postgresServer();
+  if ('unreachable' in pg) throw new Error(`PostgreSQL: ${pg.unreachable}`);
+  const url = new URL(pg.url);
+  const name = url.pathname.slice(1);
   await prepareDatabase('postgres', url.toString());
   const sql = postgres(url.toString(), { max: 2, onnotice: () => {} });
   const rounds: Record<string, unknown>[] = [];
   let ok = true;
+  /** Transactions open on this database, other than the checker's own. */
+  const openTransactions = async () =>
+    (await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid() and xact_start is not null`)[0]?.n ?? 0;
   const startedAt = new Date();
   const [{ n: linksBefore } = { n: 0 }] = await sql<{ n: number }[]>`select count(*)::int as n from links`;
   try {
@@ -140,13 +142,12 @@ async function main(): Promise<void> {
       // Killed once consents are flowing, after KILL_AFTER_MS of them.
       while (committed.length === 0) await sleep(20);
       await sleep(KILL_AFTER_MS);
-      const [open] = await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid() and xact_start is not null`;
+      const open = await openTransactions();
       child.kill('SIGKILL');
       await exited;
       // The server notices the dead connections and rolls their transactions back.
       for (let i = 0; i < 50; i++) {
-        const [left] = await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid() and xact_start is not null`;
-        if ((left?.n ?? 0) === 0) break;
+        if ((await openTransactions()) === 0) break;
         await sleep(100);
       }
       const check = await checkLinks(sql, startedAt);
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
         round,
         linksBefore,
         consentsCommitted: committed.length,
-        transactionsOpenAtKill: open?.n ?? 0,
+        transactionsOpenAtKill: open,
         links: check.links,
         linksNotMatchingTheirConsent: check.mismatched.length,
         linksWithoutConsent: check.withoutConsent.length,
@@ -181,8 +182,7 @@ async function main(): Promise<void> {
   } finally {
     fs.writeFileSync(path.join(ROOT, 'bench', 'faults-kill-consent.json'), `${JSON.stringify({ date: new Date().toISOString(), concurrency: CONCURRENCY, killAfterMs: KILL_AFTER_MS, rounds }, null, 2)}\n`);
     await sql.end();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await pg.drop();
   }
   if (!ok) process.exitCode = 1;
 }

@@ -20,8 +20,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
-import postgres from 'postgres';
-import { prepareDatabase } from '../bench/databases';
+import { postgresServer, prepareDatabase } from '../bench/databases';
 import { appEnv, build, startServer, stopServer, waitReady } from '../bench/server';
 import { sleep } from '../bench/util';
 
@@ -29,7 +28,6 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const EVENTS = Number(option('events') ?? 400);
 const RECEIVER_DELAY_MS = Number(option('receiver-delay-ms') ?? 300);
-const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DONE_WITHIN_MS = 120_000;
 const log = (message: string) => console.log(`[faults] ${message}`);
 
@@ -37,11 +35,10 @@ type Copy = { jti: string; claims: string; at: number };
 
 async function main(): Promise<void> {
   if (!process.argv.includes('--no-build')) build();
-  const name = `renkei_faults_${process.pid}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  // A fresh database on the local server, as the bench makes one (dropped at the end).
+  const pg = await postgresServer();
+  if ('unreachable' in pg) throw new Error(`PostgreSQL: ${pg.unreachable}`);
+  const url = new URL(pg.url);
   await prepareDatabase('postgres', url.toString());
 
   // The provider's receiver: records each copy, answers 202 after the delay.
@@ -138,8 +135,7 @@ async function main(): Promise<void> {
     await database.close();
     receiver.closeAllConnections();
     receiver.close();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await pg.drop();
   }
 }
 
