@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db/connect';
 import { oauthRecords, providers } from '@/lib/db/schema';
 import { onServer, openTestDatabase } from '@/test/db';
-import { createAdapterClass, purgeExpiredOauthRecords, revokeGrantRecords, setGrantScope } from './adapter';
+import { createAdapterClass, installAtomicReplayDetection, purgeExpiredOauthRecords, revokeGrantRecords, setGrantScope } from './adapter';
 
 let database: Database;
 let Adapter: ReturnType<typeof createAdapterClass>;
@@ -34,6 +34,24 @@ describe(`oidc-provider adapter (${onServer ? 'PostgreSQL server' : 'PGlite'})`,
     await pars.upsert('par-1', { jti: 'par-1', kind: 'PushedAuthorizationRequest' }, 60);
     await pars.consume('par-1');
     await expect(pars.consume('par-1')).rejects.toBeInstanceOf(errors.InvalidRequestUri);
+  });
+
+  it('lets exactly one of 20 parallel requests with the same jti pass the replay check, and the jti again once its record expired', async () => {
+    const replay = { unique: async (_iss: string, _jti: string, _exp: number) => false };
+    installAtomicReplayDetection(replay, async () => database.db);
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const results = await Promise.all(Array.from({ length: 20 }, () => replay.unique('demo-provider', 'jti-race', exp)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await replay.unique('demo-provider', 'jti-race', exp)).toBe(false);
+    expect(await replay.unique('other-provider', 'jti-race', exp)).toBe(true); // another issuer's jti is another record
+    // oidc-provider's record id and payload, so its own find sees the record
+    const records = new Adapter('ReplayDetection');
+    const [row] = await database.db.select({ id: oauthRecords.id, expiresAt: oauthRecords.expiresAt }).from(oauthRecords).where(eq(oauthRecords.model, 'ReplayDetection'));
+    expect((await records.find(row!.id))?.exp).toBe(exp);
+    expect(row!.expiresAt?.getTime()).toBe(exp * 1000);
+    await database.db.update(oauthRecords).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oauthRecords.model, 'ReplayDetection'));
+    expect(await replay.unique('demo-provider', 'jti-race', exp)).toBe(true);
+    expect(await replay.unique('demo-provider', 'jti-race', exp)).toBe(false);
   });
 
   it('hides expired records and purges them', async () => {

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { hash } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import type { Db } from '@/lib/db/connect';
+import { preparedPerDb, type Db } from '@/lib/db/connect';
 import { oauthRecords, providers } from '@/lib/db/schema';
 
 type Prefetched = { model: string; id: string; payload: AdapterPayload | undefined };
@@ -29,32 +30,110 @@ export function withPrefetchedRecord<T>(record: Prefetched, fn: () => Promise<T>
  * here: they are the registered providers, and only an active provider is a client at all, so a
  * suspended or terminated provider fails PAR, token and introspection at once.
  */
+// The adapter's statements, built and prepared once per database handle: a refresh grant runs
+// several of them, and building a statement with drizzle costs more than the key lookup itself.
+// Times travel as ISO text (drizzle's postgres-js driver does not serialise Dates in parameters).
+const placeholder = sql.placeholder;
+const liveAt = sql`${placeholder('now')}::timestamptz`;
+const recordFields = { payload: oauthRecords.payload, consumedAt: oauthRecords.consumedAt };
+const live = or(isNull(oauthRecords.expiresAt), gt(oauthRecords.expiresAt, liveAt));
+
+const findById = preparedPerDb((db) =>
+  db
+    .select(recordFields)
+    .from(oauthRecords)
+    .where(and(eq(oauthRecords.model, placeholder('model')), eq(oauthRecords.id, placeholder('key')), live))
+    .limit(1)
+    .prepare('renkei_oauth_find'),
+);
+
+const upsertRecord = preparedPerDb((db) =>
+  db
+    .insert(oauthRecords)
+    .values({
+      model: placeholder('model'),
+      id: placeholder('key'),
+      payload: placeholder('payload'),
+      grantId: placeholder('grantId'),
+      uid: placeholder('uid'),
+      userCode: placeholder('userCode'),
+      expiresAt: sql`${placeholder('expiresAt')}::timestamptz`,
+    })
+    .onConflictDoUpdate({
+      target: [oauthRecords.model, oauthRecords.id],
+      set: {
+        payload: sql`excluded.payload`,
+        grantId: sql`excluded.grant_id`,
+        uid: sql`excluded.uid`,
+        userCode: sql`excluded.user_code`,
+        expiresAt: sql`excluded.expires_at`,
+      },
+    })
+    .prepare('renkei_oauth_upsert'),
+);
+
+const consumeRecord = preparedPerDb((db) =>
+  db
+    .update(oauthRecords)
+    .set({ consumedAt: liveAt })
+    .where(and(eq(oauthRecords.model, placeholder('model')), eq(oauthRecords.id, placeholder('key')), isNull(oauthRecords.consumedAt)))
+    .returning({ id: oauthRecords.id })
+    .prepare('renkei_oauth_consume'),
+);
+
+const findProvider = preparedPerDb((db) =>
+  db
+    .select({ metadata: providers.clientMetadata, status: providers.status, inactivityDays: providers.inactivityDays })
+    .from(providers)
+    .where(eq(providers.clientId, placeholder('clientId')))
+    .limit(1)
+    .prepare('renkei_oauth_client'),
+);
+
+/**
+ * A replay record (a client assertion's or a DPoP proof's `jti`) claimed in one statement: it is
+ * written unless a live one exists, and the answer says which. Two requests carrying the same
+ * `jti` at the same moment cannot both pass, as they could with a read and then a write.
+ */
+const claimReplay = preparedPerDb((db) =>
+  db
+    .insert(oauthRecords)
+    .values({ model: 'ReplayDetection', id: placeholder('key'), payload: placeholder('payload'), expiresAt: sql`${placeholder('expiresAt')}::timestamptz` })
+    .onConflictDoUpdate({
+      target: [oauthRecords.model, oauthRecords.id],
+      set: { payload: sql`excluded.payload`, expiresAt: sql`excluded.expires_at`, consumedAt: sql`null` },
+      setWhere: lt(oauthRecords.expiresAt, liveAt),
+    })
+    .returning({ id: oauthRecords.id })
+    .prepare('renkei_oauth_claim_replay'),
+);
+
+/**
+ * oidc-provider storage on the bank's database (PGlite or PostgreSQL). Clients are not stored
+ * here: they are the registered providers, and only an active provider is a client at all, so a
+ * suspended or terminated provider fails PAR, token and introspection at once.
+ */
 export function createAdapterClass(getDb: () => Promise<Db>) {
   return class DrizzleAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const db = await getDb();
-      const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
-      const row = {
+      await upsertRecord(db).execute({
         model: this.model,
-        id,
+        key: id,
         payload: payload as Record<string, unknown>,
         grantId: typeof payload.grantId === 'string' ? payload.grantId : null,
         uid: typeof payload.uid === 'string' ? payload.uid : null,
         userCode: typeof payload.userCode === 'string' ? payload.userCode : null,
-        expiresAt,
-      };
-      await db
-        .insert(oauthRecords)
-        .values(row)
-        .onConflictDoUpdate({ target: [oauthRecords.model, oauthRecords.id], set: { payload: row.payload, grantId: row.grantId, uid: row.uid, userCode: row.userCode, expiresAt } });
+        expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000).toISOString() : null,
+      });
     }
 
     private async findWhere(condition: ReturnType<typeof eq>): Promise<AdapterPayload | undefined> {
       const db = await getDb();
       const [row] = await db
-        .select({ payload: oauthRecords.payload, consumedAt: oauthRecords.consumedAt })
+        .select(recordFields)
         .from(oauthRecords)
         .where(and(eq(oauthRecords.model, this.model), condition, or(isNull(oauthRecords.expiresAt), gt(oauthRecords.expiresAt, new Date()))))
         .limit(1);
@@ -65,8 +144,10 @@ export function createAdapterClass(getDb: () => Promise<Db>) {
       const ready = prefetched.getStore();
       if (ready && ready.model === this.model && ready.id === id) return ready.payload;
       if (id.includes('\u0000')) return undefined; // no such record; PostgreSQL's text cannot hold a NUL
-      if (this.model === 'Client') return findClient(await getDb(), id);
-      return this.findWhere(eq(oauthRecords.id, id));
+      const db = await getDb();
+      if (this.model === 'Client') return findClient(db, id);
+      const [row] = await findById(db).execute({ model: this.model, key: id, now: new Date().toISOString() });
+      return row ? storedPayload(row.payload, row.consumedAt) : undefined;
     }
 
     findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -80,11 +161,7 @@ export function createAdapterClass(getDb: () => Promise<Db>) {
     /** One conditional update: of two parallel redemptions of a code, exactly one consumes it. */
     async consume(id: string): Promise<void> {
       const db = await getDb();
-      const consumed = await db
-        .update(oauthRecords)
-        .set({ consumedAt: new Date() })
-        .where(and(eq(oauthRecords.model, this.model), eq(oauthRecords.id, id), isNull(oauthRecords.consumedAt)))
-        .returning({ id: oauthRecords.id });
+      const consumed = await consumeRecord(db).execute({ model: this.model, key: id, now: new Date().toISOString() });
       if (consumed.length === 0) {
         if (this.model === 'PushedAuthorizationRequest') throw new errors.InvalidRequestUri('request_uri already used');
         throw new errors.InvalidGrant('grant already consumed');
@@ -103,12 +180,29 @@ export function createAdapterClass(getDb: () => Promise<Db>) {
   };
 }
 
+/**
+ * oidc-provider's replay check (`ReplayDetection.unique`: is this `jti` from this issuer new?) as
+ * one atomic statement. The library reads the record and then writes it, two round trips on
+ * every token request (one for the client assertion, one for the DPoP proof) and a window in
+ * which two parallel requests with the same `jti` both pass. Same contract: true when the `jti`
+ * was not seen before (or its record has expired), and it is now recorded until `exp`.
+ */
+export function installAtomicReplayDetection(replayDetection: { unique: (iss: string, jti: string, exp: number) => Promise<boolean> }, getDb: () => Promise<Db>): void {
+  replayDetection.unique = async (iss, jti, exp) => {
+    const key = hash('sha256', `${iss}${jti}`, 'base64url'); // oidc-provider's own record id
+    const now = Date.now();
+    const claimed = await claimReplay(await getDb()).execute({
+      key,
+      payload: { jti: key, iss, iat: Math.floor(now / 1000), exp, kind: 'ReplayDetection' },
+      expiresAt: new Date(exp * 1000).toISOString(),
+      now: new Date(now).toISOString(),
+    });
+    return claimed.length > 0;
+  };
+}
+
 async function findClient(db: Db, clientId: string): Promise<AdapterPayload | undefined> {
-  const [row] = await db
-    .select({ metadata: providers.clientMetadata, status: providers.status, inactivityDays: providers.inactivityDays })
-    .from(providers)
-    .where(eq(providers.clientId, clientId))
-    .limit(1);
+  const [row] = await findProvider(db).execute({ clientId });
   // Only an active provider registered for OAuth (RFC 7591 metadata with redirect URIs) is a client.
   if (!row || row.status !== 'active' || !Array.isArray(row.metadata.redirect_uris)) return undefined;
   // Every provider may also get a token as itself, for the grant management endpoint (decision 46).

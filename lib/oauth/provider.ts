@@ -7,7 +7,7 @@ import { log } from '@/lib/observability/logger';
 import { metrics } from '@/lib/observability/metrics';
 
 const oauthLog = log('oauth');
-import { createAdapterClass } from './adapter';
+import { createAdapterClass, installAtomicReplayDetection } from './adapter';
 import { checkGrantRequest, GRANT_MANAGEMENT_ACTIONS_SUPPORTED, GRANT_MANAGEMENT_SCOPES, GrantRequestError } from './grant-management';
 import { loadOauthKeys } from './keys';
 import { onGrantRevoked } from './grant-revoked';
@@ -163,6 +163,8 @@ async function createProvider(origin: string): Promise<Provider> {
 
   const provider = new Provider(issuer, configuration);
   provider.proxy = true;
+  // Client assertions' and DPoP proofs' jti: claimed in one atomic statement (lib/oauth/adapter.ts).
+  installAtomicReplayDetection(provider.ReplayDetection as unknown as Parameters<typeof installAtomicReplayDetection>[0], getDb);
   // RFC 8414: advertise the API's scopes (the six permission items), which oidc-provider's
   // discovery leaves out because they belong to a resource server.
   provider.use(async (ctx, next) => {
