@@ -8,6 +8,8 @@
 //     the first-load JS of the dashboard and the consent screen, gzipped (first-load.ts, issue 13 §5)
 //   npx tsx scripts/bench/main.ts --token [--no-build] [--connections=16]
 //     the token endpoint's refresh grants per second per core (token.ts, issue 13 §5)
+//   npx tsx scripts/bench/main.ts --sign-in [--no-build] [--connections=8]
+//     customers' sign-ins through the two-step form per second per core (sign-in.ts, issue 13 §5)
 //   npx tsx scripts/bench/main.ts [--no-build] [--duration=10] [--warmup=8] [--connections=64]
 //                                 [--only=pglite|postgres] [--sign-inline] [--profile]
 //                                 [--server-node-options="--max-old-space-size=128 …"]
@@ -23,6 +25,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SETTINGS, type DbKind } from './args';
 import { firstLoadBench } from './first-load';
+import { signInBench } from './sign-in';
 import { tokenBench } from './token';
 import { ROOT } from './config';
 import type { DbRun } from './db-run';
@@ -41,6 +44,11 @@ async function main(): Promise<void> {
   if (process.argv.includes('--token')) {
     // The token endpoint's refresh grants per core (token.ts, issue 13 §5).
     await tokenBench();
+    return;
+  }
+  if (process.argv.includes('--sign-in')) {
+    // Sign-ins through the real two-step form per core (sign-in.ts, issue 13 §5).
+    await signInBench();
     return;
   }
   if (process.argv.includes('--scale')) {
