@@ -342,6 +342,7 @@ test.describe('malformed input and safe methods (ASVS 5.0 V1.2, V2.2.1, V4.1.1)'
       '/api/auth/signout',
       '/api/operations/report',
       '/api/sandbox/age-session',
+      '/api/sandbox/expire-request-uri',
     ];
     for (const path of mutating) for (const body of bodies) probes.push({ method: 'POST', path, headers: { ...origin, ...body.headers }, data: body.data });
     // Server Actions: an unknown action id, a known page with a broken action payload
