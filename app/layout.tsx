@@ -2,14 +2,16 @@ import '@fontsource-variable/noto-sans-jp';
 import './globals.css';
 import type { Metadata, Viewport } from 'next';
 import { NextIntlClientProvider } from 'next-intl';
-import { getLocale, getTranslations } from 'next-intl/server';
+import { getLocale, getMessages, getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { SiteFooter } from '@/components/site-footer';
 import { SiteHeader } from '@/components/site-header';
 import { MaintenanceBanner } from '@/components/maintenance-banner';
+import { IconSprite } from '@/components/ui/icons';
 import { currentCustomer, currentStaff } from '@/lib/auth/principal';
 import { getCustomerProfile } from '@/lib/customers/queries';
 import { getDb } from '@/lib/db';
+import { CLIENT_NAMESPACES, pickMessages } from '@/messages/client';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('meta');
@@ -28,10 +30,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const profile = principal ? await getCustomerProfile(await getDb(), principal) : null;
   const customerName = profile ? (locale === 'en' ? profile.nameEn : profile.nameJa) : null;
   const staff = principal ? null : await currentStaff();
+  const messages = pickMessages(await getMessages(), CLIENT_NAMESPACES);
   return (
     <html lang={locale}>
       <body className="flex min-h-dvh flex-col">
-        <NextIntlClientProvider>
+        <IconSprite />
+        <NextIntlClientProvider messages={messages}>
           <a href="#main" className="sr-only z-50 rounded-lg bg-primary px-4 py-2 text-white focus:not-sr-only focus:fixed focus:left-2 focus:top-2">
             {t('skipToContent')}
           </a>
