@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import next from 'next';
 import { requestContextStorage, requestIdFrom, type RequestContext } from '../lib/observability/context.ts';
 import { isDraining, runShutdownHooks, startDraining } from '../lib/observability/lifecycle.ts';
-import { logger, routeConsoleToLogger } from '../lib/observability/logger.ts';
+import { accessLog, logger, routeConsoleToLogger } from '../lib/observability/logger.ts';
 import { collectProcessMetrics, metrics } from '../lib/observability/metrics.ts';
 import { CLIENT_ADDRESS_HEADER, clientAddress, trustedProxies } from '../lib/security/client-network.ts';
 import { DatabaseUnreachable, databaseWhere, postgresProbe, waitForDatabase } from './database-wait.ts';
@@ -119,9 +119,7 @@ async function main(): Promise<void> {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc({ method, route, status: String(status) });
       metrics.httpDuration.observe({ method, route, status: String(status) }, seconds);
-      requestContextStorage.run(context, () => {
-        serverLog.info({ method, route, status, durationMs: Math.round(seconds * 10_000) / 10, principal: context.principal ?? 'anonymous' }, 'request');
-      });
+      accessLog({ reqId: context.requestId, method, route, status, durationMs: Math.round(seconds * 10_000) / 10, principal: context.principal ?? 'anonymous' });
       if (inFlight === 0 && drained) drained();
     };
     res.once('finish', done);

@@ -3,7 +3,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '@/lib/db/connect';
-import { requestIdFrom } from '@/lib/observability/context';
+import { requestContextStorage, requestIdFrom } from '@/lib/observability/context';
+import { accessLog, captureLogs, log } from '@/lib/observability/logger';
 import { checkReadiness, expectedMigration } from '@/lib/observability/readiness';
 import { DatabaseUnreachable, waitForDatabase } from '@/server/database-wait';
 import { routeMatcher } from '@/server/routes';
@@ -20,6 +21,19 @@ describe('request ids', () => {
     expect(requestIdFrom({ 'x-request-id': 'x'.repeat(129) }, make)).toBe('made-here');
     expect(requestIdFrom({ traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` }, make)).toBe('made-here');
     expect(requestIdFrom({}, make)).toBe('made-here');
+  });
+});
+
+describe('log lines', () => {
+  it('an access line has its request id and fields; other lines keep the request id and lose their secrets', async () => {
+    const lines = await captureLogs(() => {
+      accessLog({ reqId: 'req-1', method: 'GET', route: '/links/[id]', status: 200, durationMs: 3.2, principal: 'customer:c-1' });
+      requestContextStorage.run({ requestId: 'req-2' }, () => log('auth').info({ password: 'hunter2', detail: { token: 't-1' } }, 'attempt'));
+    });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ level: 'info', component: 'server', reqId: 'req-1', method: 'GET', route: '/links/[id]', status: 200, durationMs: 3.2, principal: 'customer:c-1', msg: 'request' });
+    expect(typeof lines[0]!.time).toBe('string');
+    expect(lines[1]).toMatchObject({ component: 'auth', reqId: 'req-2', password: '[redacted]', detail: { token: '[redacted]' }, msg: 'attempt' });
   });
 });
 
