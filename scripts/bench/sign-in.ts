@@ -12,8 +12,6 @@
 // cookie and 303). Server Actions post as the page's own form does (its hidden action fields).
 // Per core = sign-ins a second ÷ the cores the server's process used in the window (/proc).
 // Writes bench/sign-in-results.json.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { generate, generateSecret } from 'otplib';
 import postgres from 'postgres';
@@ -23,7 +21,7 @@ import { cpuBetween, cpuSnapshot } from './cpu';
 import { postgresServer, prepareDatabase } from './databases';
 import { RssSampler } from './memory';
 import { build, startServer, stopServer, waitReady } from './server';
-import { log } from './util';
+import { log, machine, writeResults } from './util';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const KEYCLOAK_SIGN_INS_PER_VCPU = 15;
@@ -153,7 +151,7 @@ export async function signInBench(): Promise<void> {
     const valid = loaded.failures === 0 && single.failures === 0 && loaded.signIns > 0;
     const result = {
       when: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, postgres: pg.version },
+      machine: machine(pg.version),
       valid,
       requestsPerSignIn: 4,
       oneConnection: { signInsPerSec: Math.round((single.signIns / single.seconds) * 10) / 10, latencyMs: single.latencyMs },
@@ -163,12 +161,10 @@ export async function signInBench(): Promise<void> {
       ratioToKeycloak: Math.round((perCore / KEYCLOAK_SIGN_INS_PER_VCPU) * 100) / 100,
       peakRssMb: Math.round(sampler.peakKb / 1024),
     };
-    const file = path.join(ROOT, 'bench', 'sign-in-results.json');
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     log(`sign-ins: one connection ${result.oneConnection.signInsPerSec}/s (p50 ${single.latencyMs.p50} ms); ${CONNECTIONS} connections ${perSec}/s, p50 ${loaded.latencyMs.p50} / p99 ${loaded.latencyMs.p99} ms`);
     log(`server cores ${serverCores} → ${perCore} sign-ins/s per core (Keycloak's sizing: ${KEYCLOAK_SIGN_INS_PER_VCPU} per vCPU; ${result.ratioToKeycloak}×); load generator ${loaded.cpu?.loadGeneratorCores} cores`);
     log(`peak RSS ${result.peakRssMb} MB; ${valid ? 'valid' : `INVALID: ${loaded.failures + single.failures} failed sign-ins`}`);
-    log(`written to ${path.relative(ROOT, file)}`);
+    writeResults('sign-in-results.json', result);
     if (!valid) process.exitCode = 1;
   } finally {
     sampler.stop();

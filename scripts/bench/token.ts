@@ -13,8 +13,6 @@
 // second ÷ the cores the server's process used in the window (/proc). Writes
 // bench/token-results.json.
 import { KeyObject, randomUUID, sign } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { exportJWK } from 'jose';
 import { DEMO_CLIENT_ID, demoClientKey } from '../../e2e/support/oauth-client';
@@ -24,7 +22,7 @@ import { linkDemoProvider } from './link';
 import { drain, measure } from './load';
 import { RssSampler } from './memory';
 import { build, startServer, stopServer, waitReady } from './server';
-import { log } from './util';
+import { log, machine, writeResults } from './util';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const KEYCLOAK_REFRESH_PER_VCPU = 120;
@@ -95,7 +93,7 @@ export async function tokenBench(): Promise<void> {
     const valid = loaded.non2xx === 0 && loaded.errors === 0 && loaded.timeouts === 0 && single.non2xx === 0;
     const result = {
       when: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, postgres: pg.version },
+      machine: machine(pg.version),
       valid,
       signingUsPerGrant: signUs,
       oneConnection: { grantsPerSec: single.requestsPerSec, latencyMs: single.latencyMs },
@@ -105,12 +103,10 @@ export async function tokenBench(): Promise<void> {
       ratioToKeycloak: Math.round((perCore / KEYCLOAK_REFRESH_PER_VCPU) * 100) / 100,
       peakRssMb: Math.round(sampler.peakKb / 1024),
     };
-    const file = path.join(ROOT, 'bench', 'token-results.json');
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     log(`refresh grants: one connection ${single.requestsPerSec}/s (p50 ${single.latencyMs.p50} ms); ${CONNECTIONS} connections ${loaded.requestsPerSec}/s, p50 ${loaded.latencyMs.p50} / p99 ${loaded.latencyMs.p99} ms`);
     log(`server cores ${serverCores} → ${perCore} grants/s per core (Keycloak's sizing: ${KEYCLOAK_REFRESH_PER_VCPU} per vCPU; ${result.ratioToKeycloak}×); load generator ${loaded.cpu?.loadGeneratorCores} cores, ${signUs} µs of signing a grant`);
     log(`peak RSS ${result.peakRssMb} MB; ${valid ? 'valid' : `INVALID: ${JSON.stringify(loaded.statusCodes)} errors ${loaded.errors} timeouts ${loaded.timeouts}`}`);
-    log(`written to ${path.relative(ROOT, file)}`);
+    writeResults('token-results.json', result);
     if (!valid) process.exitCode = 1;
   } finally {
     sampler.stop();
