@@ -134,7 +134,7 @@ async function measure(size: number): Promise<SizeRun> {
     const [member] = await db.select({ id: staffUsers.id }).from(staffUsers).limit(1);
     const staff: StaffPrincipal = { kind: 'staff', staffUserId: member!.id, role: 'staff', name: 'bench', sessionId: 'bench' };
     const busy = await busyLink(db, generated);
-    const [plain] = await db.select({ id: links.id }).from(links).where(and(eq(links.customerId, generated.customerId), sql`${links.id} <> ${busy}`)).limit(1);
+    const [plain] = await db.select({ id: links.id }).from(links).where(and(eq(links.customerId, generated.customerId), sql`${links.id} <> ${busy}`, eq(links.status, 'active'), sql`${links.expiresAt} > now() + interval '1 day'`)).orderBy(links.id).limit(1);
     await db.transaction(async (tx) => {
       await tx.execute(sql`set local statement_timeout = 0`);
       await tx.execute(sql`analyze`);
@@ -155,10 +155,12 @@ async function measure(size: number): Promise<SizeRun> {
     // The consent-checked read: an access token of the generated customer's link, a new proof id per call.
     const [grant] = await db.select({ grantId: links.grantId }).from(links).where(eq(links.id, plain!.id));
     const token = `bench-token-${size}`;
+    // Written afresh each run, for this run's link (a kept database's earlier token may be another's).
+    const tokenRecord = { model: 'AccessToken', id: token, payload: { kind: 'AccessToken', jti: token, grantId: grant!.grantId, accountId: generated.customerId, clientId: 'scale-provider-01', scope: 'balances statements', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 86_400 }, expiresAt: new Date(Date.now() + 86_400_000) };
     await db
       .insert(oauthRecords)
-      .values({ model: 'AccessToken', id: token, payload: { kind: 'AccessToken', jti: token, grantId: grant!.grantId, accountId: generated.customerId, clientId: 'scale-provider-01', scope: 'balances statements', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 86_400 }, expiresAt: new Date(Date.now() + 86_400_000) })
-      .onConflictDoNothing();
+      .values(tokenRecord)
+      .onConflictDoUpdate({ target: [oauthRecords.model, oauthRecords.id], set: { payload: tokenRecord.payload, expiresAt: tokenRecord.expiresAt } });
     const runId = `${process.pid}-${Date.now()}`;
     // It must find the link, its items and the account: a miss would time the wrong thing.
     const check = await readCallState(db, { accessToken: token, proofId: `bench:${runId}:check`, accountId: undefined, now: new Date() });

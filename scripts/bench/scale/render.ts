@@ -4,7 +4,7 @@
 // their session cookie — Next's render, the session check, every query and the HTML, which the
 // data-layer figures of main.ts leave out.
 import { chromium, type Page } from '@playwright/test';
-import { freshOtp } from '../../../e2e/support/otp';
+import { submitSignIn } from '../../../e2e/support/sign-in';
 import { DEMO, DEMO2, DEMO50 } from '../../../e2e/support/users';
 import { chromiumExecutable } from '../link';
 import { startServer, stopServer, waitReady, type Server } from '../server';
@@ -47,15 +47,9 @@ export async function openRenderer(databaseUrl: string, profileDir?: string): Pr
   }
 }
 
-/** The real two-step form (the e2e suite's steps, without its test runner). */
+/** The real two-step form, the e2e suite's own steps (without its test runner), landing on the dashboard. */
 export async function signIn(page: Page, user: { logonId: string; password: string; totpSecret: string }): Promise<void> {
-  await page.goto('/login?next=%2F');
-  await page.getByLabel('ログオンID').fill(user.logonId);
-  await page.getByLabel('ログオンパスワード').fill(user.password);
-  await page.getByRole('button', { name: '次へ' }).click();
-  await page.waitForURL(/\/login\/otp/);
-  await page.getByLabel('ワンタイムパスワード').fill(await freshOtp(user.totpSecret));
-  await page.getByRole('button', { name: 'ログオンする' }).click();
+  await submitSignIn(page, user);
   await page.waitForURL((url) => url.pathname === '/');
 }
 
