@@ -181,6 +181,9 @@ test.describe('credential stuffing (ASVS 5.0 V6.3.1, V6.1.1; issue 16 defect 3)'
     const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login');
     await page.getByRole('button', { name: '次へ' }).click();
     await answered;
+    // and for the page to show it: the response arrives before React commits the new form (with
+    // the password cleared), and typing the next attempt in between would go into the old one
+    await expect(page.getByLabel('ログオンパスワード')).toHaveValue('');
   }
 
   test('SEC-THROTTLE-1 failed sign-ins for many logon IDs from one network throttle that network, with the one generic message, and no one else', async ({ browser }) => {
