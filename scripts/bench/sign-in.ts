@@ -12,18 +12,14 @@
 // cookie and 303). Server Actions post as the page's own form does (its hidden action fields).
 // Per core = sign-ins a second ÷ the cores the server's process used in the window (/proc).
 // Writes bench/sign-in-results.json.
-import path from 'node:path';
 import { generate, generateSecret } from 'otplib';
 import postgres from 'postgres';
 import { hashPassword } from '../../lib/auth/password';
 import { SETTINGS } from './args';
 import { cpuBetween, cpuSnapshot } from './cpu';
-import { postgresServer, prepareDatabase } from './databases';
-import { RssSampler } from './memory';
-import { build, startServer, stopServer, waitReady } from './server';
+import { withFreshPostgresServer } from './fresh-server';
 import { log, machine, writeResults } from './util';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const KEYCLOAK_SIGN_INS_PER_VCPU = 15;
 const SIGN_IN_USERS = 4000;
 const PASSWORD = 'bench-Pass-2026';
@@ -131,16 +127,10 @@ async function run(origin: string, users: BenchUser[], connections: number, warm
 }
 
 export async function signInBench(): Promise<void> {
-  if (SETTINGS.build) build();
-  const pg = await postgresServer();
-  if ('unreachable' in pg) throw new Error(`PostgreSQL: ${pg.unreachable}`);
-  await prepareDatabase('postgres', pg.url);
-  const users = await addUsers(pg.url);
-  const server = await startServer('postgres', pg.url, SETTINGS.profile ? path.join(ROOT, 'data', 'bench-profiles', 'sign-in') : undefined);
-  const sampler = new RssSampler(server.child.pid!);
-  sampler.start();
-  try {
-    await waitReady(server);
+  let users: BenchUser[] = [];
+  await withFreshPostgresServer(
+    'sign-in',
+    async ({ pg, server, sampler }) => {
     const origin = server.origin;
     const pids = () => sampler.pids;
     const single = await run(origin, users, 1, 2, 4, pids);
@@ -166,9 +156,9 @@ export async function signInBench(): Promise<void> {
     log(`peak RSS ${result.peakRssMb} MB; ${valid ? 'valid' : `INVALID: ${loaded.failures + single.failures} failed sign-ins`}`);
     writeResults('sign-in-results.json', result);
     if (!valid) process.exitCode = 1;
-  } finally {
-    sampler.stop();
-    await stopServer(server);
-    await pg.drop();
-  }
+    },
+    async (url) => {
+      users = await addUsers(url);
+    },
+  );
 }

@@ -13,18 +13,14 @@
 // second ÷ the cores the server's process used in the window (/proc). Writes
 // bench/token-results.json.
 import { KeyObject, randomUUID, sign } from 'node:crypto';
-import path from 'node:path';
 import { exportJWK } from 'jose';
 import { DEMO_CLIENT_ID, demoClientKey } from '../../e2e/support/oauth-client';
 import { SETTINGS } from './args';
-import { postgresServer, prepareDatabase } from './databases';
+import { withFreshPostgresServer } from './fresh-server';
 import { linkDemoProvider } from './link';
 import { drain, measure } from './load';
-import { RssSampler } from './memory';
-import { build, startServer, stopServer, waitReady } from './server';
 import { log, machine, writeResults } from './util';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const KEYCLOAK_REFRESH_PER_VCPU = 120;
 const CONNECTIONS = Number(process.argv.find((a) => a.startsWith('--connections='))?.slice(14) ?? 16);
 
@@ -33,15 +29,7 @@ function b64(value: unknown): string {
 }
 
 export async function tokenBench(): Promise<void> {
-  if (SETTINGS.build) build();
-  const pg = await postgresServer();
-  if ('unreachable' in pg) throw new Error(`PostgreSQL: ${pg.unreachable}`);
-  await prepareDatabase('postgres', pg.url);
-  const server = await startServer('postgres', pg.url, SETTINGS.profile ? path.join(ROOT, 'data', 'bench-profiles', 'token') : undefined);
-  const sampler = new RssSampler(server.child.pid!);
-  sampler.start();
-  try {
-    await waitReady(server);
+  await withFreshPostgresServer('token', async ({ pg, server, sampler }) => {
     const origin = server.origin;
     const linked = await linkDemoProvider(origin, 'balances');
     if (!linked.refreshToken) throw new Error('no refresh token was issued');
@@ -108,9 +96,5 @@ export async function tokenBench(): Promise<void> {
     log(`peak RSS ${result.peakRssMb} MB; ${valid ? 'valid' : `INVALID: ${JSON.stringify(loaded.statusCodes)} errors ${loaded.errors} timeouts ${loaded.timeouts}`}`);
     writeResults('token-results.json', result);
     if (!valid) process.exitCode = 1;
-  } finally {
-    sampler.stop();
-    await stopServer(server);
-    await pg.drop();
-  }
+  });
 }
