@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { CustomerPrincipal, StaffPrincipal } from '@/lib/auth/types';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '@/lib/db/connect';
@@ -32,9 +32,11 @@ export const SEARCH_MAX_HITS = 20;
 /**
  * Search by logon ID (exact), customer number (prefix) or name (kanji, kana or Latin, any part of
  * one name; spaces, width and hiragana/katakana ignored). Every branch is served by an index (issue
- * 13): the logon ID's unique index, the customer number's pattern index, and for names the GIN
- * index of each customer's characters and character pairs (migration 0016), whose candidates are
- * then checked against the whole query with the same normalisation.
+ * 13): the logon ID's unique index, the customer number's pattern index, and for names first the
+ * B-trees of each name and of its part after the first space (migration 0024: a surname or a given
+ * name, read in order, twenty at most whatever the bank's size), then — only when fewer than twenty
+ * names start with the query — the GIN index of each customer's characters and character pairs
+ * (migration 0016), whose candidates are checked against the whole query with the same normalisation.
  */
 export async function searchCustomers(db: Executor, principal: StaffPrincipal, query: string, now: Date = new Date()): Promise<CustomerHitDTO[]> {
   assertStaff(principal);
@@ -43,6 +45,11 @@ export async function searchCustomers(db: Executor, principal: StaffPrincipal, q
   if (q.length === 0) return [];
   const numberPrefix = `${q.toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const named = (column: AnyPgColumn) => sql`strpos(renkei_search_norm(${column}), renkei_search_norm(${q})) > 0`;
+  // The query, normalised, as a LIKE prefix with its own `%`, `_` and `\` taken literally. A
+  // function of the parameter that the planner folds into a constant, so the B-tree's range is known.
+  const namePrefix = sql`replace(replace(replace(renkei_search_norm(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+  const startsWith = (key: SQL) => sql`(select id from customers where ${key} collate "C" like ${namePrefix} order by ${key} collate "C" limit ${SEARCH_MAX_HITS})`;
+  const keys = [customers.nameJa, customers.nameKana, customers.nameEn].flatMap((column) => [sql`renkei_search_norm(${column})`, sql`renkei_search_tail(${column})`]);
   return db.transaction(async (tx) => {
     const hits = await tx
       .select({
@@ -56,15 +63,19 @@ export async function searchCustomers(db: Executor, principal: StaffPrincipal, q
       .from(customers)
       // Each way of matching on its own index, each kept to SEARCH_MAX_HITS; one OR over the three lets
       // the planner walk the customer-number order and filter (issue 13: a prefix late in that
-      // order read thousands of rows to find its twenty). A name part takes the first SEARCH_MAX_HITS
-      // the bigram index gives, in no particular order: ordering them by number first made a
-      // common name (59 000 タカハシ among a million) recheck every match, 1 s a search.
+      // order read thousands of rows to find its twenty). Names that start with the query come
+      // first, in name order; a part inside a name takes the first SEARCH_MAX_HITS the bigram index
+      // gives, in no particular order, and only runs (a one-time filter) when the starts are too
+      // few: for a common surname (59 000 タカハシ among a million) it built every match, 31 ms.
       .where(
         sql`${customers.id} in (
+          with starts as (${sql.join(keys.map(startsWith), sql` union `)})
           (select id from customers where logon_id = ${q})
           union (select id from customers where customer_number collate "C" like ${numberPrefix} order by customer_number collate "C" limit ${SEARCH_MAX_HITS})
+          union (select id from starts)
           union (select id from customers
-                 where search_grams @> renkei_search_query_grams(${q})
+                 where (select count(*) from starts) < ${SEARCH_MAX_HITS}
+                   and search_grams @> renkei_search_query_grams(${q})
                    and (${or(named(customers.nameJa), named(customers.nameKana), named(customers.nameEn))})
                  limit ${SEARCH_MAX_HITS}))`,
       )

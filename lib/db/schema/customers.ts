@@ -22,6 +22,17 @@ export const customers = pgTable('customers', {
     .generatedAlwaysAs(sql`renkei_search_grams(name_ja, name_kana, name_en)`),
 }, (t) => [
   index('customers_search_grams_idx').using('gin', t.searchGrams),
+  // A name that starts with the query — the whole name, or its part after the first space (山田 太郎:
+  // 山田太郎 and 太郎; Taro Yamada: taroyamada and yamada), normalised as above — is read in order
+  // from a B-tree and stops at the page's twenty, whatever the bank's size (issue 13: a common
+  // surname matched 59 000 of a million, and the bigram index builds all of them before the first).
+  // The bigram index is only asked when fewer than twenty names start with the query.
+  index('customers_name_ja_prefix_idx').using('btree', sql`renkei_search_norm(${t.nameJa}) collate "C"`),
+  index('customers_name_kana_prefix_idx').using('btree', sql`renkei_search_norm(${t.nameKana}) collate "C"`),
+  index('customers_name_en_prefix_idx').using('btree', sql`renkei_search_norm(${t.nameEn}) collate "C"`),
+  index('customers_name_ja_tail_prefix_idx').using('btree', sql`renkei_search_tail(${t.nameJa}) collate "C"`),
+  index('customers_name_kana_tail_prefix_idx').using('btree', sql`renkei_search_tail(${t.nameKana}) collate "C"`),
+  index('customers_name_en_tail_prefix_idx').using('btree', sql`renkei_search_tail(${t.nameEn}) collate "C"`),
   // A prefix of a customer number (LIKE 'S0001%'), in number order, through one index whatever the
   // database's collation: byte order ("C") serves both.
   index('customers_number_c_idx').using('btree', sql`${t.customerNumber} collate "C"`),

@@ -171,6 +171,9 @@ async function measure(size: number): Promise<SizeRun> {
       ['staff search, kana part', 'タカハシ'],
       ['staff search, kanji part', '高橋'],
       ['staff search, Latin part', 'Takahashi'],
+      // inside names, not at the start of one: the bigram index, which builds every match
+      ['staff search, kana inner part', 'カハシ'],
+      ['staff search, kanji inner part, rare', '橋翔太'],
       ['staff search, logon ID', `scale${Math.min(4_321, size)}`],
       ['staff search, no match', 'zzqx'],
     ] as const) {
