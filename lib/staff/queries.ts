@@ -51,6 +51,10 @@ export async function searchCustomers(db: Executor, principal: StaffPrincipal, q
   const startsWith = (key: SQL) => sql`(select id from customers where ${key} collate "C" like ${namePrefix} order by ${key} collate "C" limit ${SEARCH_MAX_HITS})`;
   const keys = [customers.nameJa, customers.nameKana, customers.nameEn].flatMap((column) => [sql`renkei_search_norm(${column})`, sql`renkei_search_tail(${column})`]);
   return db.transaction(async (tx) => {
+    // Every branch below has its index. On a small table the planner reckons a sequential scan of
+    // the bigram arrays cheaper than the GIN index (10 000 customers: 14 ms against 0.1 ms), and
+    // it grows with the table: it is not allowed one here.
+    await tx.execute(sql`set local enable_seqscan = off`);
     const hits = await tx
       .select({
         id: customers.id,
@@ -90,7 +94,10 @@ export async function searchCustomers(db: Executor, principal: StaffPrincipal, q
           .groupBy(links.customerId)
       : [];
     // A name and number in a result list is customer data too: each hit is recorded.
-    for (const hit of hits) await recordLookup(tx, principal, hit.id, 'search', null, now);
+    if (hits.length > 0) {
+      // one statement for the page's hits (one each was twenty round trips: 8 of a search's 10 ms)
+      await tx.insert(staffAccessLog).values(hits.map((hit) => ({ staffUserId: principal.staffUserId, customerId: hit.id, view: 'search' as const, linkId: null, at: now })));
+    }
     return hits.map((hit) => ({ ...hit, linkCount: counts.find((c) => c.customerId === hit.id)?.count ?? 0 }));
   });
 }
