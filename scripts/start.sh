@@ -11,6 +11,11 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/node-env.sh
 source scripts/node-env.sh
 export NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=8${NODE_OPTIONS:+ $NODE_OPTIONS}"
+# glibc gives each thread that allocates its own malloc arena (up to 8 per core), and memory freed
+# in one is not returned to the others: the PGlite thread, libuv's pool (WebCrypto, zlib) and V8's
+# helpers each kept one. Two arenas took the peak under load from 274 to 257 MB on PostgreSQL and
+# from 455 to 376–387 MB on PGlite (bench/README.md, session 14). An operator's value wins.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 export NODE_ENV=production
 # npm run bench -- --runtime=… --server=next compares runtimes: RENKEI_NODE_BIN is the node to run,
 # RENKEI_SERVER=next the plain `next start` this server replaced (no request ids, no drain).
