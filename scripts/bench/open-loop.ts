@@ -23,6 +23,8 @@ export type OpenLoopMeasured = {
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   /** Paced: the longest a request left after its scheduled time (the generator's own lag; ~0 when the figures are the server's). */
   sendLagMaxMs?: number;
+  /** The paced runs: the window in 500-ms slices by scheduled send time (count, p50, max ms), to tell a steady tail from bursts. */
+  timeline?: Array<{ atS: number; n: number; p50: number; max: number }>;
   /** Paced: the most requests in flight at once (sockets the generator needed). */
   inFlightMax?: number;
   connections?: number;
@@ -91,6 +93,7 @@ export async function pacedOpenLoop(port: number, requestPath: string, headers: 
   const windowStart = o.warmupS * 1000;
   const windowEnd = windowStart + o.windowS * 1000;
   const timed: number[] = [];
+  const slices = new Map<number, number[]>();
   const statusCodes: Record<string, number> = {};
   let completedInWindow = 0;
   let non2xx = 0;
@@ -123,7 +126,11 @@ export async function pacedOpenLoop(port: number, requestPath: string, headers: 
           statusCodes[status] = (statusCodes[status] ?? 0) + 1;
           if (status < 200 || status > 299) non2xx++;
           if (doneAt >= windowStart && doneAt < windowEnd) completedInWindow++;
-          if (scheduledAt >= windowStart && scheduledAt < windowEnd) timed.push(doneAt - scheduledAt);
+          if (scheduledAt >= windowStart && scheduledAt < windowEnd) {
+            timed.push(doneAt - scheduledAt);
+            const slice = Math.floor((scheduledAt - windowStart) / 500);
+            (slices.get(slice) ?? slices.set(slice, []).get(slice)!).push(doneAt - scheduledAt);
+          }
           settle();
         });
       });
@@ -152,6 +159,9 @@ export async function pacedOpenLoop(port: number, requestPath: string, headers: 
     windowS: o.windowS,
     latencyMs: summarise(timed),
     sendLagMaxMs: round1(sendLagMaxMs),
+    timeline: [...slices.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([slice, values]) => ({ atS: slice / 2, n: values.length, p50: summarise(values).p50, max: summarise(values).max })),
     inFlightMax,
     non2xx,
     errors,
