@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { StaffPrincipal } from '@/lib/auth/types';
 import type { Db, Executor } from '@/lib/db/connect';
 import { customers, disclosures, maintenanceWindows, operationsLog, providers, staffUsers } from '@/lib/db/schema';
-import { recordLookup } from '@/lib/staff/queries';
+import { recordLookups } from '@/lib/staff/queries';
 import { assertStaff } from '@/lib/staff/assert-staff';
 
 // Read-only views for the operator console (Art. 5.2, 6.1, 7, 9). Each takes the acting member of
@@ -108,7 +108,7 @@ async function readRecentDisclosures(db: Executor, principal: StaffPrincipal, li
     .leftJoin(staffUsers, staffByActor(disclosures.recordedBy))
     .orderBy(desc(disclosures.disclosedAt), desc(disclosures.recordedAt))
     .limit(clamp(limit, 1, 200));
-  for (const customerId of new Set(rows.map((r) => r.customerId))) await recordLookup(db, principal, customerId, 'disclosures', null, now);
+  await recordLookups(db, principal, [...new Set(rows.map((r) => r.customerId))], 'disclosures', now);
   return rows.map((r) => ({
     id: r.id,
     customer: { id: r.customerId, customerNumber: r.customerNumber },

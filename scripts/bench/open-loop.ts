@@ -161,7 +161,10 @@ export async function pacedOpenLoop(port: number, requestPath: string, headers: 
     sendLagMaxMs: round1(sendLagMaxMs),
     timeline: [...slices.entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([slice, values]) => ({ atS: slice / 2, n: values.length, p50: summarise(values).p50, max: summarise(values).max })),
+      .map(([slice, values]) => {
+        const { p50, max } = summarise(values);
+        return { atS: slice / 2, n: values.length, p50, max };
+      }),
     inFlightMax,
     non2xx,
     errors,
